@@ -1,0 +1,109 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../config.js';
+import { unauthorized } from '../domain/errors.js';
+import type { Principal } from './principal.js';
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+const SECRET_FILE = 'jwt-secret';
+
+/**
+ * The HS256 secret: the configured one, or on the embedded default one generated once into the
+ * data folder (mode 0600) so that `sluice token` and the server agree without any set-up.
+ */
+export async function resolveSecret(config: Config): Promise<Uint8Array> {
+  if (config.jwtSecret) return new TextEncoder().encode(config.jwtSecret);
+  if (config.databaseUrl) {
+    throw new Error('With DATABASE_URL set, configure SLUICE_JWT_SECRET or SLUICE_JWKS_URL: replicas must share it.');
+  }
+  const file = path.join(config.dataDir, SECRET_FILE);
+  await fs.mkdir(config.dataDir, { recursive: true });
+  try {
+    return new TextEncoder().encode((await fs.readFile(file, 'utf8')).trim());
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    await fs.writeFile(file, secret, { mode: 0o600, flag: 'wx' });
+    return new TextEncoder().encode(secret);
+  } catch (error) {
+    // Another process generated it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return new TextEncoder().encode((await fs.readFile(file, 'utf8')).trim());
+  }
+}
+
+function principalFrom(payload: JWTPayload): Principal {
+  const { sub, realm, roles, scope } = payload as JWTPayload & Record<string, unknown>;
+  if (typeof sub !== 'string' || sub === '') throw unauthorized('The token has no subject (sub).');
+  if (typeof realm !== 'string' || realm === '') throw unauthorized('The token has no realm claim.');
+  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
+    throw unauthorized('The token\'s roles claim must be an array of strings.');
+  }
+  if (scope !== undefined && (typeof scope !== 'string' || !scope.startsWith('hrn:'))) {
+    throw unauthorized('The token\'s scope claim must be a project HRN.');
+  }
+  const client = (payload as Record<string, unknown>).client_id ?? payload.azp;
+  return {
+    userId: sub,
+    realm,
+    roles: (roles as string[] | undefined) ?? [],
+    scope: scope as string | undefined,
+    clientId: typeof client === 'string' ? client : undefined,
+  };
+}
+
+export async function createVerifier(config: Config): Promise<TokenVerifier> {
+  let key: Uint8Array | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (config.jwksUrl) {
+    key = createRemoteJWKSet(new URL(config.jwksUrl));
+    algorithms = ['RS256', 'ES256'];
+  } else {
+    key = await resolveSecret(config);
+    algorithms = ['HS256'];
+  }
+  return {
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        const verified = await jwtVerify(token, key as Uint8Array, { algorithms, requiredClaims: ['exp'] });
+        payload = verified.payload;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        throw unauthorized(
+          code === 'ERR_JWT_EXPIRED' ? 'The token has expired.'
+          : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `The token is not acceptable: ${(error as Error).message}.`
+          : 'The token is not valid.',
+        );
+      }
+      return principalFrom(payload);
+    },
+  };
+}
+
+export interface TokenRequest {
+  subject: string;
+  realm: string;
+  roles?: string[];
+  scope?: string;
+  expiresIn?: string;
+}
+
+/** Signs an HS256 token, for `sluice token` and for tests. */
+export async function signToken(secret: Uint8Array, request: TokenRequest): Promise<string> {
+  const claims: Record<string, unknown> = { realm: request.realm, roles: request.roles ?? [] };
+  if (request.scope) claims.scope = request.scope;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(request.subject)
+    .setIssuedAt()
+    .setExpirationTime(request.expiresIn ?? '12h')
+    .sign(secret);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { resolveSecret, signToken } from '../auth/verifier.js';
+import { startServer } from '../server.js';
+
+const program = new Command();
+program.name('sluice').description('Self-hostable Pipeline API v2 service');
+
+program
+  .command('serve')
+  .description('start the service (configuration from the environment, see README)')
+  .action(async () => {
+    const config = loadConfig();
+    const server = await startServer(config);
+    const stop = async (signal: string) => {
+      server.app.log.info({ signal }, 'shutting down');
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+
+program
+  .command('token')
+  .description('print a token signed with the configured (or generated) HS256 secret')
+  .option('--realm <realm>', 'realm claim (default: SLUICE_REALM or "local")')
+  .option('--subject <sub>', 'user id (sub claim)', 'local-user')
+  .option('--role <role...>', 'roles claim', ['OrgAdmin'])
+  .option('--scope <projectHrn>', 'project scope claim')
+  .option('--expires <duration>', 'lifetime, e.g. 12h, 30d', '12h')
+  .action(async (options: { realm?: string; subject: string; role: string[]; scope?: string; expires: string }) => {
+    const config = loadConfig();
+    if (config.jwksUrl && !config.jwtSecret) {
+      throw new Error('SLUICE_JWKS_URL is set: tokens come from your identity provider, not from sluice.');
+    }
+    const secret = await resolveSecret(config);
+    const token = await signToken(secret, {
+      subject: options.subject,
+      realm: options.realm ?? config.realm,
+      roles: options.role,
+      scope: options.scope,
+      expiresIn: options.expires,
+    });
+    process.stdout.write(`${token}\n`);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TokenVerifier } from '../auth/verifier.js';
+import type { Services } from '../services.js';
+import { registerAuth } from './auth-hook.js';
+import { registerErrorHandling } from './error-handler.js';
+import { registerRequestIds, requestIdOf } from './request-ids.js';
+import { registerRoutes } from './routes/index.js';
+
+export type App = FastifyInstance;
+
+export interface AppOptions {
+  services: Services;
+  verifier: TokenVerifier;
+  logLevel: string;
+  /** Off in benchmarks and quiet tests. */
+  logger?: boolean;
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger === false ? false : {
+      level: options.logLevel,
+      // Tokens and secrets never reach the log, even if a serializer is changed later.
+      redact: ['req.headers.authorization', 'headers.authorization', '*.token', '*.secret'],
+    },
+    genReqId: (req) => requestIdOf(req.headers),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    ajv: {
+      customOptions: {
+        allErrors: true,
+        coerceTypes: false,
+        removeAdditional: false,
+        useDefaults: true,
+        // Puts the offending value on each error, for ErrorMessage's invalidValue.
+        verbose: true,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies are JSON (or multipart for packages): anything else is 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+  registerRequestIds(app);
+  registerErrorHandling(app);
+  registerAuth(app, options.verifier);
+
+  await app.register(multipart, {
+    limits: { fileSize: options.services.config.maxPackageBytes, files: 1, fields: 5, parts: 6 },
+    throwFileSizeLimit: false,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Sluice — Pipeline API v2',
+        version: '2.17.0',
+        description: 'Self-hosted implementation of the Pipeline API v2.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+  });
+
+  await registerRoutes(app, options.services);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import type { TokenVerifier } from '../auth/verifier.js';
+import { unauthorized } from '../domain/errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principalOrNull: Principal | null;
+  }
+}
+
+/** The verified caller of a `/v2` (or `/sluice`) route; routes behind the hook always have one. */
+export function principal(request: FastifyRequest): Principal {
+  if (!request.principalOrNull) throw unauthorized('Authentication is required.');
+  return request.principalOrNull;
+}
+
+const PROTECTED = /^\/(v2|sluice)(\/|$|\?)/;
+
+/** Every `/v2` route needs `Authorization: Bearer <JWT>`; the token itself is never logged. */
+export function registerAuth(app: FastifyInstance, verifier: TokenVerifier): void {
+  app.decorateRequest('principalOrNull', null);
+  app.addHook('onRequest', async (request) => {
+    if (!PROTECTED.test(request.url)) return;
+    const header = request.headers.authorization;
+    if (!header) throw unauthorized('Authentication is required: send Authorization: Bearer <token>.');
+    const match = /^Bearer\s+([A-Za-z0-9_.~+/=-]+)\s*$/i.exec(header);
+    if (!match) throw unauthorized('The Authorization header must be "Bearer <token>".');
+    request.principalOrNull = await verifier.verify(match[1]);
+  });
+}

@@ -1,0 +1,32 @@
+import { hrnOf } from '../domain/hrn.js';
+import type { PipelineRow } from '../store/schema.js';
+import type { Pipeline } from './schemas/pipeline.js';
+
+/** Row → wire shapes. Absent optional values are left out rather than sent as null. */
+export function compact<T extends Record<string, unknown>>(value: T): T {
+  for (const key of Object.keys(value)) {
+    if (value[key] === null || value[key] === undefined) delete value[key];
+  }
+  return value;
+}
+
+export const iso = (date: Date | string) => (date instanceof Date ? date : new Date(date)).toISOString();
+
+/** `homeStatus` of a project-homed row: 1 means the project link is active (documented in README). */
+const HOME_ACTIVE = 1;
+
+export function presentPipeline(row: PipelineRow): Pipeline {
+  return compact({
+    id: row.id,
+    name: row.name,
+    description: row.description ?? undefined,
+    realm: row.realm,
+    groupId: row.groupId ?? undefined,
+    hrn: hrnOf('pipeline', row.realm, row.id),
+    contactEmail: row.contactEmail ?? undefined,
+    home: row.home ?? undefined,
+    homeStatus: row.home ? HOME_ACTIVE : undefined,
+    created: iso(row.created),
+    updated: iso(row.updated),
+  });
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from './config.js';
+import { createVerifier } from './auth/verifier.js';
+import { buildApp, type App } from './http/app.js';
+import { loadRuntimeCatalog } from './runtime-catalog-file.js';
+import type { Services } from './services.js';
+import { migrate, openDatabase, type Database } from './store/database.js';
+import { TemplateChecker } from './engine/template-checker.js';
+
+export interface RunningServer {
+  app: App;
+  database: Database;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: boolean;
+}
+
+/** Opens the store, migrates it, starts the engine's loops and listens. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
+  const verifier = await createVerifier(config);
+  const database = await openDatabase(config);
+  await migrate(database);
+  const packagesDir = path.join(config.dataDir, 'packages');
+  await fs.mkdir(packagesDir, { recursive: true });
+
+  const checker = new TemplateChecker(database.db);
+  const services: Services = {
+    config,
+    db: database.db,
+    catalog,
+    packagesDir,
+    now: () => new Date(),
+    templateCreated: (id) => checker.check(id),
+  };
+  const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
+  checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
+  await checker.checkPending();
+  const url = await app.listen({ port: config.port, host: config.host });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      await checker.idle();
+      await database.close();
+    })();
+    return closing;
+  };
+  return { app, database, url, close };
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Tables } from './schema.js';
+import * as m0001 from './migrations/0001_resources.js';
+
+export type Db = Kysely<Tables>;
+
+export interface Database {
+  db: Db;
+  /** Schema holding Sluice's tables (and Kysely's migration bookkeeping). */
+  schema: string;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Every migration, in order. Append only: a released migration is never edited. */
+const migrations: Record<string, Migration> = {
+  '0001_resources': m0001,
+};
+
+// int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export async function openDatabase(config: Config): Promise<Database> {
+  const plugins = [new CamelCasePlugin()];
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: 10,
+      options: `-c search_path=${config.databaseSchema}`,
+    });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), plugins });
+    // Fail at start, with the reason, when the server cannot be reached.
+    await sql`select 1`.execute(db);
+    await sql`create schema if not exists ${sql.id(config.databaseSchema)}`.execute(db);
+    return { db, kind: 'postgres', schema: config.databaseSchema, close: () => db.destroy() };
+  }
+  const folder = path.join(config.dataDir, 'pglite');
+  await fs.mkdir(folder, { recursive: true });
+  const pglite = await PGlite.create(folder, { parsers: { 20: (value: string) => Number(value) } });
+  const db = new Kysely<Tables>({ dialect: new PGliteDialect(pglite), plugins });
+  return { db, kind: 'pglite', schema: 'public', close: () => db.destroy() };
+}
+
+/**
+ * Brings the schema up to date. Kysely's migrator takes an advisory lock, so replicas
+ * starting together apply each migration once and the others wait, then find nothing to do.
+ */
+export async function migrate(database: Database): Promise<void> {
+  const migrator = new Migrator({
+    db: database.db as Kysely<unknown>,
+    // Without it Kysely would find another schema's migration tables and skip creating ours.
+    migrationTableSchema: database.schema,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`);
+  }
+}

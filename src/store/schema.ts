@@ -1,0 +1,134 @@
+import type { ColumnType, Generated, Selectable, Insertable } from 'kysely';
+
+/**
+ * Table shapes as Kysely sees them (camelCase here, snake_case in SQL via CamelCasePlugin).
+ * JSON columns are written as JSON text and read back parsed, on both PGlite and `pg`.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ClusterConfigurationRow {
+  workers: number;
+  workerUnits: number;
+  workerResourceProfileId?: string;
+  workerAdditionalOverheadMemory?: number;
+  supervisorUnits: number;
+  supervisorResourceProfileId?: string;
+  supervisorAdditionalOverheadMemory?: number;
+  gcProfile?: string;
+}
+
+export interface PackagesTable {
+  id: string;
+  realm: string;
+  fileName: string;
+  mainClass: string | null;
+  entryPoints: Json<string[]>;
+  /** Class names found in the archive, so templates can check their entry point without reopening it. */
+  classNames: Json<string[]>;
+  sizeBytes: number;
+  storagePath: string;
+  createdBy: string;
+  created: Timestamp;
+}
+
+export interface TemplatesTable {
+  id: string;
+  realm: string;
+  name: string;
+  state: string;
+  stateMessage: string | null;
+  runtimeEnvironment: string;
+  packageId: string;
+  entryPointClassName: string;
+  groupId: string | null;
+  home: string | null;
+  description: string | null;
+  defaultClusterConfiguration: Json<ClusterConfigurationRow>;
+  inputCatalogIds: Json<string[]>;
+  defaultRuntimeConfiguration: string | null;
+  created: Timestamp;
+  updated: Timestamp;
+}
+
+export interface PipelinesTable {
+  id: string;
+  realm: string;
+  name: string;
+  description: string | null;
+  groupId: string | null;
+  contactEmail: string | null;
+  home: string | null;
+  created: Timestamp;
+  updated: Timestamp;
+}
+
+export interface SchedulerConfigurationRow {
+  catalogTriggerOptions?: 'version_resolver';
+  timeTriggerOptions?: { cronJobExpression: string; processingType: 'changes' | 'force' };
+}
+
+export interface LoggingConfigurationRow {
+  configuration: {
+    loggers: { root: { level: string }; logger?: { name: string; level: string }[] };
+  };
+}
+
+export interface PipelineVersionsTable {
+  id: string;
+  realm: string;
+  pipelineId: string;
+  versionNumber: number;
+  name: string;
+  state: string;
+  pipelineTemplateId: string;
+  inputCatalogs: Json<Record<string, string>>;
+  outputCatalogHrn: string;
+  schedulerConfiguration: Json<SchedulerConfigurationRow | null> | null;
+  clusterConfiguration: Json<ClusterConfigurationRow>;
+  customRuntimeConfiguration: string | null;
+  streamConfiguration: Json<Record<string, string> | null> | null;
+  loggingConfiguration: Json<LoggingConfigurationRow>;
+  runAsId: string | null;
+  billingTag: string | null;
+  multiRegionEnabled: boolean;
+  nextJobAttempt: Timestamp | null;
+  created: Timestamp;
+  updated: Timestamp;
+}
+
+export interface EgressRulesTable {
+  id: string;
+  realm: string;
+  destination: string;
+  destinationType: string;
+  description: string | null;
+  created: Timestamp;
+}
+
+export interface EgressAuditLogTable {
+  seq: Generated<number>;
+  realm: string;
+  created: Timestamp;
+  ruleId: string;
+  ruleDestination: string;
+  action: string;
+  principal: string;
+}
+
+export interface Tables {
+  packages: PackagesTable;
+  pipelineTemplates: TemplatesTable;
+  pipelines: PipelinesTable;
+  pipelineVersions: PipelineVersionsTable;
+  egressRules: EgressRulesTable;
+  egressAuditLog: EgressAuditLogTable;
+}
+
+export type PackageRow = Selectable<PackagesTable>;
+export type TemplateRow = Selectable<TemplatesTable>;
+export type PipelineRow = Selectable<PipelinesTable>;
+export type PipelineVersionRow = Selectable<PipelineVersionsTable>;
+export type EgressRuleRow = Selectable<EgressRulesTable>;
+export type EgressAuditRow = Selectable<EgressAuditLogTable>;
+export type NewPipelineVersion = Insertable<PipelineVersionsTable>;

@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { signToken, type TokenRequest } from '../../src/auth/verifier.js';
+
+/** The two stores every API test runs on. */
+export type StoreKind = 'pglite' | 'postgres';
+export const STORES: StoreKind[] = ['pglite', 'postgres'];
+
+export const POSTGRES_URL = process.env.SLUICE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_SECRET = 'sluice-test-secret-' + 'x'.repeat(20);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** dist/src/cli/main.js, next to dist/test/helpers. */
+export const CLI = path.resolve(here, '../../src/cli/main.js');
+
+export interface Store {
+  kind: StoreKind;
+  env: Record<string, string>;
+  /** Drops the PostgreSQL schema / removes the data folder. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh store for one test file: a new data folder always, and on PostgreSQL a schema named
+ * from a hash of the test and a random part, so parallel files and runs never collide.
+ */
+export async function createStore(kind: StoreKind, label: string): Promise<Store> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-test-'));
+  const env: Record<string, string> = { SLUICE_DATA_DIR: dataDir };
+  let schema: string | undefined;
+  if (kind === 'postgres') {
+    const hash = createHash('sha1').update(label).digest('hex').slice(0, 8);
+    schema = `t_${hash}_${randomBytes(4).toString('hex')}`;
+    env.DATABASE_URL = POSTGRES_URL;
+    env.SLUICE_DATABASE_SCHEMA = schema;
+  }
+  return {
+    kind,
+    env,
+    async dispose() {
+      if (schema) {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        try {
+          await client.query(`drop schema if exists ${schema} cascade`);
+        } finally {
+          await client.end();
+        }
+      }
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestServer {
+  url: string;
+  process: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `sluice serve` as a child process on a free port and waits until it listens. */
+export async function startTestServer(store: Store, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SLUICE_JWT_SECRET: TEST_SECRET,
+      SLUICE_LOG_LEVEL: 'info',
+      ...store.env,
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    output: () => output,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface Caller {
+  token: string;
+  realm: string;
+}
+
+export async function tokenFor(request: Partial<TokenRequest> & { realm: string }): Promise<string> {
+  return signToken(new TextEncoder().encode(TEST_SECRET), { subject: 'user-1', ...request });
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string | null;
+  body?: unknown;
+  rawBody?: BodyInit;
+  headers?: Record<string, string>;
+}
+
+/** A small HTTP client over fetch; JSON in, JSON (when there is some) out. */
+export function client(baseUrl: string, defaultToken?: string) {
+  return async function request<T = any>(method: string, urlPath: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? defaultToken : options.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: BodyInit | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(baseUrl + urlPath, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text && (response.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  };
+}
+
+export type Request = ReturnType<typeof client>;
