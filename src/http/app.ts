@@ -50,6 +50,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(multipart, {
     limits: { fileSize: options.services.config.maxPackageBytes, files: 1, fields: 5, parts: 6 },
     throwFileSizeLimit: false,
+    // Keep the name as sent, so a name with folders is refused instead of silently cut down.
+    preservePath: true,
   });
   await app.register(swagger, {
     openapi: {

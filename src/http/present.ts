@@ -1,5 +1,6 @@
 import { hrnOf } from '../domain/hrn.js';
-import type { PipelineRow } from '../store/schema.js';
+import type { PipelineRow, TemplateRow } from '../store/schema.js';
+import type { Template } from './schemas/template.js';
 import type { Pipeline } from './schemas/pipeline.js';
 
 /** Row → wire shapes. Absent optional values are left out rather than sent as null. */
@@ -26,6 +27,27 @@ export function presentPipeline(row: PipelineRow): Pipeline {
     contactEmail: row.contactEmail ?? undefined,
     home: row.home ?? undefined,
     homeStatus: row.home ? HOME_ACTIVE : undefined,
+    created: iso(row.created),
+    updated: iso(row.updated),
+  });
+}
+
+export function presentTemplate(row: TemplateRow): Template {
+  return compact({
+    id: row.id,
+    name: row.name,
+    state: row.state as Template['state'],
+    stateMessage: row.stateMessage ?? undefined,
+    runtimeEnvironment: row.runtimeEnvironment,
+    packageId: row.packageId,
+    entryPointClassName: row.entryPointClassName,
+    groupId: row.groupId ?? undefined,
+    hrn: hrnOf('pipeline-template', row.realm, row.id),
+    defaultClusterConfiguration: row.defaultClusterConfiguration,
+    inputCatalogIds: row.inputCatalogIds,
+    description: row.description ?? undefined,
+    defaultRuntimeConfiguration: row.defaultRuntimeConfiguration ?? undefined,
+    realm: row.realm,
     created: iso(row.created),
     updated: iso(row.updated),
   });
