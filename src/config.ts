@@ -15,6 +15,8 @@ export interface Config {
   maxPackageBytes: number;
   runtimeCatalogFile?: string;
   logLevel: string;
+  /** The one region this installation is (targetRegionId / actualRegionId). */
+  region: string;
   /** Public base URL used in links the service hands out (loggingUrl). */
   publicUrl?: string;
 }
@@ -48,6 +50,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxPackageBytes: intFrom(env, 'SLUICE_MAX_PACKAGE_BYTES', 500 * 1024 * 1024),
     runtimeCatalogFile: env.SLUICE_RUNTIME_CATALOG || undefined,
     logLevel: env.SLUICE_LOG_LEVEL || 'info',
+    region: env.SLUICE_REGION || 'local',
     publicUrl: env.SLUICE_PUBLIC_URL || undefined,
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ErrorCodes, type FieldError } from '../domain/errors.js';
+import { pointerSegment } from '../domain/json-pointer.js';
 
 /** The contract's ErrorMessage, the body of every error response. */
 export interface ErrorMessage {
@@ -19,8 +20,6 @@ interface AjvError {
   data?: unknown;
 }
 
-/** RFC 6901: `~` and `/` inside a property name are escaped. */
-export const pointerSegment = (name: string) => name.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function fieldOf(error: AjvError): string {
   const missing = error.params.missingProperty;

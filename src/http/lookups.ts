@@ -1,10 +1,11 @@
 import type { Principal } from '../auth/principal.js';
 import { notFound } from '../domain/errors.js';
-import { idFromPath } from '../domain/hrn.js';
+import { idFromPath, isUuid } from '../domain/hrn.js';
 import { ownerOf } from '../domain/owner.js';
 import type { Services } from '../services.js';
 import { findPipeline } from '../store/pipelines.js';
-import type { PipelineRow } from '../store/schema.js';
+import type { PipelineRow, PipelineVersionRow } from '../store/schema.js';
+import { findVersion } from '../store/versions.js';
 
 /** The pipeline a path id (UUID or HRN) names for this caller, or 404. */
 export async function pipelineFromPath(services: Services, principal: Principal, pathId: string): Promise<PipelineRow> {
@@ -12,4 +13,18 @@ export async function pipelineFromPath(services: Services, principal: Principal,
   const row = id ? await findPipeline(services.db, ownerOf(principal), id) : undefined;
   if (!row) throw notFound('Pipeline', pathId);
   return row;
+}
+
+/** The version a path names, inside the pipeline the path names, for this caller; or 404. */
+export async function versionFromPath(
+  services: Services,
+  caller: Principal,
+  params: { pipelineId: string; versionId: string },
+): Promise<{ pipeline: PipelineRow; version: PipelineVersionRow }> {
+  const pipeline = await pipelineFromPath(services, caller, params.pipelineId);
+  const version = isUuid(params.versionId)
+    ? await findVersion(services.db, pipeline.id, params.versionId.toLowerCase())
+    : undefined;
+  if (!version) throw notFound('Pipeline version', params.versionId);
+  return { pipeline, version };
 }

@@ -1,5 +1,6 @@
 import { hrnOf } from '../domain/hrn.js';
-import type { PipelineRow, TemplateRow } from '../store/schema.js';
+import type { PipelineRow, PipelineVersionRow, TemplateRow } from '../store/schema.js';
+import type { PipelineVersion } from './schemas/version.js';
 import type { Template } from './schemas/template.js';
 import type { Pipeline } from './schemas/pipeline.js';
 
@@ -48,6 +49,30 @@ export function presentTemplate(row: TemplateRow): Template {
     description: row.description ?? undefined,
     defaultRuntimeConfiguration: row.defaultRuntimeConfiguration ?? undefined,
     realm: row.realm,
+    created: iso(row.created),
+    updated: iso(row.updated),
+  });
+}
+
+export function presentVersion(row: PipelineVersionRow, region: string): PipelineVersion {
+  return compact({
+    id: row.id,
+    pipelineId: row.pipelineId,
+    name: row.name,
+    state: row.state as PipelineVersion['state'],
+    pipelineTemplateId: row.pipelineTemplateId,
+    inputCatalogs: row.inputCatalogs,
+    outputCatalogHRN: row.outputCatalogHrn,
+    schedulerConfiguration: row.schedulerConfiguration ?? undefined,
+    nextJobAttempt: row.nextJobAttempt ? iso(row.nextJobAttempt) : undefined,
+    versionNumber: row.versionNumber,
+    clusterConfiguration: row.clusterConfiguration,
+    customRuntimeConfiguration: row.customRuntimeConfiguration ?? undefined,
+    streamConfiguration: row.streamConfiguration ?? undefined,
+    runAsId: row.runAsId ?? undefined,
+    billingTag: row.billingTag ?? undefined,
+    multiRegionEnabled: row.multiRegionEnabled,
+    targetRegionId: region,
     created: iso(row.created),
     updated: iso(row.updated),
   });

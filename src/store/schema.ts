@@ -1,4 +1,7 @@
 import type { ColumnType, Generated, Selectable, Insertable } from 'kysely';
+import type { ClusterConfiguration } from '../domain/cluster-configuration.js';
+import type { LoggingConfiguration } from '../domain/logging-configuration.js';
+import type { SchedulerConfiguration } from '../domain/scheduler-configuration.js';
 
 /**
  * Table shapes as Kysely sees them (camelCase here, snake_case in SQL via CamelCasePlugin).
@@ -6,17 +9,6 @@ import type { ColumnType, Generated, Selectable, Insertable } from 'kysely';
  */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
-
-export interface ClusterConfigurationRow {
-  workers: number;
-  workerUnits: number;
-  workerResourceProfileId?: string;
-  workerAdditionalOverheadMemory?: number;
-  supervisorUnits: number;
-  supervisorResourceProfileId?: string;
-  supervisorAdditionalOverheadMemory?: number;
-  gcProfile?: string;
-}
 
 export interface PackagesTable {
   id: string;
@@ -44,7 +36,7 @@ export interface TemplatesTable {
   groupId: string | null;
   home: string | null;
   description: string | null;
-  defaultClusterConfiguration: Json<ClusterConfigurationRow>;
+  defaultClusterConfiguration: Json<ClusterConfiguration>;
   inputCatalogIds: Json<string[]>;
   defaultRuntimeConfiguration: string | null;
   created: Timestamp;
@@ -63,17 +55,6 @@ export interface PipelinesTable {
   updated: Timestamp;
 }
 
-export interface SchedulerConfigurationRow {
-  catalogTriggerOptions?: 'version_resolver';
-  timeTriggerOptions?: { cronJobExpression: string; processingType: 'changes' | 'force' };
-}
-
-export interface LoggingConfigurationRow {
-  configuration: {
-    loggers: { root: { level: string }; logger?: { name: string; level: string }[] };
-  };
-}
-
 export interface PipelineVersionsTable {
   id: string;
   realm: string;
@@ -84,11 +65,11 @@ export interface PipelineVersionsTable {
   pipelineTemplateId: string;
   inputCatalogs: Json<Record<string, string>>;
   outputCatalogHrn: string;
-  schedulerConfiguration: Json<SchedulerConfigurationRow | null> | null;
-  clusterConfiguration: Json<ClusterConfigurationRow>;
+  schedulerConfiguration: Json<SchedulerConfiguration | null> | null;
+  clusterConfiguration: Json<ClusterConfiguration>;
   customRuntimeConfiguration: string | null;
   streamConfiguration: Json<Record<string, string> | null> | null;
-  loggingConfiguration: Json<LoggingConfigurationRow>;
+  loggingConfiguration: Json<LoggingConfiguration>;
   runAsId: string | null;
   billingTag: string | null;
   multiRegionEnabled: boolean;

@@ -75,3 +75,8 @@ export async function deleteTemplateUnlessUsed(db: Db, id: string): Promise<'del
     return 'deleted';
   });
 }
+
+export async function findTemplateRuntime(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('pipelineTemplates').select('runtimeEnvironment').where('id', '=', id).executeTakeFirst();
+  return row?.runtimeEnvironment;
+}

@@ -1,0 +1,118 @@
+import type { ClusterConfiguration } from '../domain/cluster-configuration.js';
+import type { LoggingConfiguration } from '../domain/logging-configuration.js';
+import type { SchedulerConfiguration } from '../domain/scheduler-configuration.js';
+import type { Db } from './database.js';
+import type { PipelineVersionRow } from './schema.js';
+
+export interface NewVersion {
+  id: string;
+  realm: string;
+  pipelineId: string;
+  name: string;
+  pipelineTemplateId: string;
+  inputCatalogs: Record<string, string>;
+  outputCatalogHrn: string;
+  schedulerConfiguration?: SchedulerConfiguration;
+  clusterConfiguration: ClusterConfiguration;
+  customRuntimeConfiguration?: string;
+  streamConfiguration?: Record<string, string>;
+  loggingConfiguration: LoggingConfiguration;
+  runAsId?: string;
+  billingTag?: string;
+  multiRegionEnabled: boolean;
+  created: Date;
+}
+
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/**
+ * Inserts a version with the next `versionNumber` of its pipeline (1, 2, 3…). The pipeline row
+ * is locked for the transaction so two concurrent creations cannot take the same number.
+ * Returns undefined if the pipeline vanished meanwhile.
+ */
+export async function insertVersion(db: Db, version: NewVersion): Promise<PipelineVersionRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const pipeline = await trx.selectFrom('pipelines').select('id').where('id', '=', version.pipelineId).forUpdate().executeTakeFirst();
+    if (!pipeline) return undefined;
+    const { max } = await trx
+      .selectFrom('pipelineVersions')
+      .select((eb) => eb.fn.max<number | null>('versionNumber').as('max'))
+      .where('pipelineId', '=', version.pipelineId)
+      .executeTakeFirstOrThrow();
+    return trx
+      .insertInto('pipelineVersions')
+      .values({
+        ...version,
+        versionNumber: (max ?? 0) + 1,
+        inputCatalogs: JSON.stringify(version.inputCatalogs),
+        state: 'ready',
+        schedulerConfiguration: json(version.schedulerConfiguration),
+        clusterConfiguration: JSON.stringify(version.clusterConfiguration),
+        customRuntimeConfiguration: version.customRuntimeConfiguration ?? null,
+        streamConfiguration: json(version.streamConfiguration),
+        loggingConfiguration: JSON.stringify(version.loggingConfiguration),
+        runAsId: version.runAsId ?? null,
+        billingTag: version.billingTag ?? null,
+        nextJobAttempt: null,
+        updated: version.created,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+export async function findVersion(db: Db, pipelineId: string, versionId: string): Promise<PipelineVersionRow | undefined> {
+  return db
+    .selectFrom('pipelineVersions')
+    .selectAll()
+    .where('id', '=', versionId)
+    .where('pipelineId', '=', pipelineId)
+    .executeTakeFirst();
+}
+
+export async function listVersions(db: Db, pipelineId: string): Promise<PipelineVersionRow[]> {
+  return db
+    .selectFrom('pipelineVersions')
+    .selectAll()
+    .where('pipelineId', '=', pipelineId)
+    .orderBy('versionNumber')
+    .execute();
+}
+
+/** Deletes the version only while it is `ready`; the caller learns which it was. */
+export async function deleteVersionIfReady(db: Db, versionId: string): Promise<'deleted' | 'active' | 'gone'> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('pipelineVersions').select('state').where('id', '=', versionId).forUpdate().executeTakeFirst();
+    if (!row) return 'gone';
+    if (row.state !== 'ready') return 'active';
+    await trx.deleteFrom('pipelineVersions').where('id', '=', versionId).execute();
+    return 'deleted';
+  });
+}
+
+/** Replaces the scheduler configuration only while the version is `ready`; returns the state it found. */
+export async function setSchedulerConfigurationIfReady(
+  db: Db,
+  versionId: string,
+  config: SchedulerConfiguration | null,
+  at: Date,
+): Promise<{ updated: boolean; state: string | undefined }> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('pipelineVersions').select('state').where('id', '=', versionId).forUpdate().executeTakeFirst();
+    if (!row || row.state !== 'ready') return { updated: false, state: row?.state };
+    await trx
+      .updateTable('pipelineVersions')
+      .set({ schedulerConfiguration: json(config), updated: at })
+      .where('id', '=', versionId)
+      .execute();
+    return { updated: true, state: row.state };
+  });
+}
+
+export async function setLoggingConfiguration(db: Db, versionId: string, config: LoggingConfiguration, at: Date): Promise<void> {
+  await db
+    .updateTable('pipelineVersions')
+    .set({ loggingConfiguration: JSON.stringify(config), updated: at })
+    .where('id', '=', versionId)
+    .execute();
+}
