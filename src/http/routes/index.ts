@@ -1,25 +1,35 @@
 import type { Services } from '../../services.js';
-import { ErrorMessage } from '../schemas/common.js';
-import { Pipeline } from '../schemas/pipeline.js';
 import { ClusterConfiguration } from '../schemas/cluster-configuration.js';
+import { ErrorMessage } from '../schemas/common.js';
+import { AuditLogEntry, EgressRule } from '../schemas/egress-rule.js';
 import { Package } from '../schemas/package.js';
+import { Pipeline } from '../schemas/pipeline.js';
+import { ResourceProfile, RuntimeEnvironment } from '../schemas/runtime-catalog.js';
 import { Template } from '../schemas/template.js';
+import { PipelineVersion } from '../schemas/version.js';
+import { egressRuleRoutes } from './egress-rules.js';
+import { lifecycleRoutes } from './lifecycle.js';
 import { packageRoutes } from './packages.js';
 import { pipelineRoutes } from './pipelines.js';
+import { runtimeCatalogRoutes } from './runtime-catalog.js';
 import { templateRoutes } from './templates.js';
-import { lifecycleRoutes } from './lifecycle.js';
 import { versionRoutes } from './versions.js';
 import { versionSettingsRoutes } from './version-settings.js';
-import { PipelineVersion } from '../schemas/version.js';
 import type { TypedApp } from './types.js';
 
 /** Shared schemas first (they are referenced by $id), then each resource's routes. */
 export async function registerRoutes(app: TypedApp, services: Services): Promise<void> {
-  for (const schema of [ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template]) app.addSchema(schema);
+  const shared = [
+    ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template,
+    EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile,
+  ];
+  for (const schema of shared) app.addSchema(schema);
   packageRoutes(app, services);
   templateRoutes(app, services);
   pipelineRoutes(app, services);
   versionRoutes(app, services);
   versionSettingsRoutes(app, services);
   lifecycleRoutes(app, services);
+  runtimeCatalogRoutes(app, services);
+  egressRuleRoutes(app, services);
 }
