@@ -23,5 +23,10 @@ if (files.length === 0) {
   console.error('no test files found under dist/test: run the build first');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// One migrated PGlite database for the whole run; test stores start from copies of it.
+const templateDir = path.join(root, 'dist', '.pglite-template');
+const prepared = spawnSync(process.execPath, [path.join(root, 'dist', 'test', 'helpers', 'prepare-pglite-template.js'), templateDir], { stdio: 'inherit' });
+if (prepared.status !== 0) process.exit(prepared.status ?? 1);
+const env = { ...process.env, SLUICE_TEST_PGLITE_TEMPLATE: path.join(templateDir, 'pglite') };
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

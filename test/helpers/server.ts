@@ -33,6 +33,8 @@ export async function createStore(kind: StoreKind, label: string): Promise<Store
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-test-'));
   const env: Record<string, string> = { SLUICE_DATA_DIR: dataDir };
   let schema: string | undefined;
+  const template = process.env.SLUICE_TEST_PGLITE_TEMPLATE;
+  if (kind === 'pglite' && template) await fs.cp(template, path.join(dataDir, 'pglite'), { recursive: true });
   if (kind === 'postgres') {
     const hash = createHash('sha1').update(label).digest('hex').slice(0, 8);
     schema = `t_${hash}_${randomBytes(4).toString('hex')}`;
@@ -82,7 +84,7 @@ export async function startTestServer(store: Store, extraEnv: Record<string, str
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${output}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
