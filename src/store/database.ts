@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Tables } from './schema.js';
 import * as m0001 from './migrations/0001_resources.js';
+import * as m0002 from './migrations/0002_operations_jobs.js';
 
 export type Db = Kysely<Tables>;
 
@@ -21,6 +22,7 @@ export interface Database {
 /** Every migration, in order. Append only: a released migration is never edited. */
 const migrations: Record<string, Migration> = {
   '0001_resources': m0001,
+  '0002_operations_jobs': m0002,
 };
 
 // int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.

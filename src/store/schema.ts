@@ -74,8 +74,59 @@ export interface PipelineVersionsTable {
   billingTag: string | null;
   multiRegionEnabled: boolean;
   nextJobAttempt: Timestamp | null;
+  runMode: string | null;
   created: Timestamp;
   updated: Timestamp;
+}
+
+export interface OperationsTable {
+  id: string;
+  seq: Generated<number>;
+  realm: string;
+  pipelineId: string;
+  versionId: string;
+  requestType: string;
+  state: string;
+  message: string | null;
+  userId: string;
+  clientId: string | null;
+  runAsId: string | null;
+  options: Json<{ highAvailability?: boolean }>;
+  /** The request body as accepted (catalog versions, snapshot, target version…), or service details. */
+  request: Json<Record<string, unknown>>;
+  byService: boolean;
+  claimedBy: string | null;
+  leaseUntil: Timestamp | null;
+  deadline: Timestamp | null;
+  created: Timestamp;
+  updated: Timestamp;
+}
+
+export interface JobsTable {
+  id: string;
+  seq: Generated<number>;
+  realm: string;
+  pipelineId: string;
+  versionId: string;
+  operationId: string;
+  state: string;
+  message: string | null;
+  catalogVersions: Json<Record<string, unknown> | null> | null;
+  runAsId: string | null;
+  executionMode: string;
+  highAvailability: boolean;
+  runtime: string;
+  owner: string;
+  workDir: string;
+  pid: number | null;
+  processStart: string | null;
+  exitCode: number | null;
+  stopRequested: string | null;
+  stopDeadline: Timestamp | null;
+  startDeadline: Timestamp | null;
+  created: Timestamp;
+  updated: Timestamp;
+  ended: Timestamp | null;
 }
 
 export interface EgressRulesTable {
@@ -102,6 +153,8 @@ export interface Tables {
   pipelineTemplates: TemplatesTable;
   pipelines: PipelinesTable;
   pipelineVersions: PipelineVersionsTable;
+  operations: OperationsTable;
+  jobs: JobsTable;
   egressRules: EgressRulesTable;
   egressAuditLog: EgressAuditLogTable;
 }
@@ -112,4 +165,6 @@ export type PipelineRow = Selectable<PipelinesTable>;
 export type PipelineVersionRow = Selectable<PipelineVersionsTable>;
 export type EgressRuleRow = Selectable<EgressRulesTable>;
 export type EgressAuditRow = Selectable<EgressAuditLogTable>;
+export type OperationRow = Selectable<OperationsTable>;
+export type JobRow = Selectable<JobsTable>;
 export type NewPipelineVersion = Insertable<PipelineVersionsTable>;

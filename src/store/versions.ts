@@ -54,6 +54,7 @@ export async function insertVersion(db: Db, version: NewVersion): Promise<Pipeli
         runAsId: version.runAsId ?? null,
         billingTag: version.billingTag ?? null,
         nextJobAttempt: null,
+        runMode: null,
         updated: version.created,
       })
       .returningAll()

@@ -1,0 +1,138 @@
+import type { JobEnd, Observation, Plan, ReconcileSettings } from './reconcile-types.js';
+import { decide as allowed, kindOf, type VersionKind } from './state-machine.js';
+
+/**
+ * The engine's decide step for one version: from what was observed, the one next step (or
+ * nothing). Called again after each step until it returns null, so every step is small,
+ * restartable after a crash, and unit-testable without processes or a database.
+ */
+export function decide(observation: Observation, settings: ReconcileSettings): Plan | null {
+  const { job, operation } = observation;
+  if (job) return decideForJob(observation, settings) ?? operationDeadline(observation);
+  if (operation) return decideOperation(observation);
+  return null;
+}
+
+function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null {
+  const job = o.job!;
+  const process = o.process ?? { status: 'not-launched' };
+  if (process.status === 'not-launched') {
+    if (job.startDeadline && o.now > job.startDeadline) {
+      return endJob(o, 'failed', null, `The job did not start within ${settings.startTimeoutMs / 1000} s.`);
+    }
+    return { reason: 'launch the job process', process: 'launch' };
+  }
+  if (process.status === 'alive') {
+    if (job.state === 'starting') {
+      return {
+        reason: 'the job process is up',
+        job: { state: 'running' },
+        operation: o.operation?.type === 'activate' ? { state: 'succeeded', message: `Job ${job.id} is running.` } : undefined,
+      };
+    }
+    if (job.stopRequested) {
+      if (job.stopDeadline && o.now > job.stopDeadline) return { reason: 'the job ignored SIGTERM past the grace period', process: 'kill' };
+      return null;
+    }
+    if (o.operation?.type === 'cancel') {
+      return {
+        reason: 'cancel: stop the job',
+        job: { stopRequested: 'cancel', stopDeadline: new Date(o.now.getTime() + settings.stopGraceMs) },
+        process: 'terminate',
+      };
+    }
+    if (o.operation && o.operation.type !== 'activate') {
+      return { reason: `${o.operation.type} is not available yet`, operation: notAvailable(o.operation.type) };
+    }
+    return null;
+  }
+  if (job.stopRequested === 'cancel') {
+    return {
+      reason: 'the canceled job has stopped',
+      job: { state: 'canceled', exitCode: process.status === 'exited' ? process.code : null, message: 'Canceled.' },
+      version: { state: 'ready', runMode: null },
+      operation: o.operation?.type === 'cancel' ? { state: 'succeeded', message: `Job ${job.id} was canceled.` } : undefined,
+    };
+  }
+  if (process.status === 'exited' && process.code === 0) return endJob(o, 'completed', 0, 'The job completed.');
+  if (process.status === 'exited') {
+    return endJob(o, 'failed', process.code, `The job exited with code ${process.code}.${tail(o.logTail)}`);
+  }
+  return endJob(o, 'failed', null, `The job's process disappeared without an exit status (was the machine restarted or the process killed from outside?).${tail(o.logTail)}`);
+}
+
+const tail = (logTail: string | undefined) => (logTail ? ` Last lines of its log:\n${logTail}` : '');
+
+/** A job ended by itself: record it, and move the version on as its kind says. */
+function endJob(o: Observation, end: JobEnd, exitCode: number | null, message: string): Plan {
+  const mode: VersionKind = o.version.runMode ?? 'run-now';
+  const activation = o.operation?.type === 'activate'
+    ? { state: 'succeeded' as const, message: `Job ${o.job!.id} was started; it ended: ${end}.` }
+    : undefined;
+  if (mode === 'scheduled') {
+    return {
+      reason: `the scheduled job ended: ${end}`,
+      job: { state: end, exitCode, message },
+      version: o.version.state === 'running' ? { state: 'scheduled', runMode: 'scheduled' } : undefined,
+      serviceOperation: o.version.state === 'running' ? { type: 'job_terminate', message } : undefined,
+      operation: activation,
+    };
+  }
+  return {
+    reason: `the ${mode} job ended: ${end}`,
+    job: { state: end, exitCode, message },
+    version: { state: 'ready', runMode: null },
+    serviceOperation: { type: 'job_terminate_to_ready', message },
+    operation: activation,
+  };
+}
+
+function decideOperation(o: Observation): Plan | null {
+  const op = o.operation!;
+  const v = o.version;
+  const kind = v.runMode ?? (op.pinsCatalogVersions && v.kindWithoutPins !== 'stream' ? 'run-now' : v.kindWithoutPins);
+  const decision = allowed(op.type, kind, v.state);
+  if (!decision.allowed) return { reason: 'refused on processing', operation: { state: 'failed', message: decision.reason } };
+  switch (op.type) {
+    case 'activate': {
+      if (!o.templateCreated) return { reason: 'template not created', operation: { state: 'failed', message: 'The pipeline template is not in state created.' } };
+      if (o.otherVersionActive) {
+        return { reason: 'another version is active', operation: { state: 'failed', message: 'Another version of this pipeline is active.' } };
+      }
+      if (kind === 'scheduled') {
+        return {
+          reason: 'activate a scheduled version',
+          version: { state: 'scheduled', runMode: 'scheduled' },
+          operation: { state: 'succeeded', message: 'The version is scheduled.' },
+        };
+      }
+      return {
+        reason: `activate: start a ${kind} job`,
+        createJob: { kind, executionMode: 'on-demand' },
+        version: { state: 'running', runMode: kind, clearResolverSchedule: op.pinsCatalogVersions && v.hasResolverSchedule },
+      };
+    }
+    case 'cancel':
+    case 'deactivate':
+      return {
+        reason: `${op.type} with no job running`,
+        version: { state: 'ready', runMode: null },
+        operation: { state: 'succeeded', message: `The version is ready (${op.type}).` },
+      };
+    default:
+      return { reason: `${op.type} is not available yet`, operation: notAvailable(op.type) };
+  }
+}
+
+function notAvailable(type: string) {
+  return { state: 'failed' as const, message: `The ${type} operation is not available in this release of Sluice.` };
+}
+
+/** Nothing else to do, but the operation has waited too long: fail it, naming the step. */
+function operationDeadline(o: Observation): Plan | null {
+  if (!o.operation || o.now <= o.operation.deadline) return null;
+  const step = o.job?.stopRequested ? 'waiting for the job to stop' : o.job?.state === 'starting' ? 'waiting for the job to start' : 'processing';
+  return { reason: 'operation deadline passed', operation: { state: 'failed', message: `The ${o.operation.type} operation timed out while ${step}.` } };
+}
+
+export { kindOf };

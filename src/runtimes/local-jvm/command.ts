@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { ClusterConfiguration } from '../../domain/cluster-configuration.js';
+import type { JobSpec } from '../runtime.js';
+
+export interface LocalJvmSettings {
+  /** The `java` to run (SLUICE_JAVA; default: $JAVA_HOME/bin/java, else `java` on PATH). */
+  java: string;
+  /** Heap per resource unit (SLUICE_LOCAL_HEAP_MB_PER_UNIT, default 256). */
+  heapMbPerUnit: number;
+  /** Ceiling for one job's heap (SLUICE_LOCAL_MAX_HEAP_MB, default 2048). */
+  maxHeapMb: number;
+}
+
+/**
+ * A local job is one JVM standing for the supervisor and all workers, so its heap follows the
+ * units the cluster configuration asks for: (supervisorUnits + workers × workerUnits) ×
+ * heapMbPerUnit, capped at maxHeapMb (a laptop cannot give each unit the 7 GiB a hosted unit has).
+ */
+export function heapMb(cluster: ClusterConfiguration, settings: LocalJvmSettings): number {
+  const units = cluster.supervisorUnits + cluster.workers * cluster.workerUnits;
+  return Math.max(64, Math.min(units * settings.heapMbPerUnit, settings.maxHeapMb));
+}
+
+const GC_FLAGS: Record<string, string> = { g1gc: '-XX:+UseG1GC', parallelgc: '-XX:+UseParallelGC' };
+
+/** The marker argument that lets a restarted service find the job's processes again. */
+export const jobMarker = (jobId: string) => `-Dsluice.job.id=${jobId}`;
+
+export function javaArguments(spec: JobSpec, workDir: string, settings: LocalJvmSettings): string[] {
+  const args = [`-Xmx${heapMb(spec.cluster, settings)}m`];
+  const gc = GC_FLAGS[spec.cluster.gcProfile ?? 'g1gc'];
+  if (gc) args.push(gc);
+  args.push(
+    jobMarker(spec.jobId),
+    `-Dpipeline-config.file=${path.join(workDir, 'pipeline-config.conf')}`,
+    `-Dlog4j2.configurationFile=${path.join(workDir, 'log4j2.xml')}`,
+    `-Dlog4j.configurationFile=${path.join(workDir, 'log4j2.xml')}`,
+  );
+  if (spec.kind === 'batch' && spec.catalogVersions) {
+    args.push(`-Dpipeline-job.file=${path.join(workDir, 'pipeline-job.conf')}`);
+  }
+  args.push('-cp', `${workDir}${path.delimiter}${spec.jarPath}`, spec.entryPointClassName);
+  return args;
+}
+
+/**
+ * The wrapper the JVM runs under. It outlives a killed service (its own session), passes
+ * signals sent to the process group to the JVM untouched, and writes the JVM's exit code to
+ * `exit-code` so that a restarted service learns how a job ended while it was down.
+ */
+export const WRAPPER_SCRIPT = [
+  "trap ':' TERM INT",
+  '"$@" &',
+  'child=$!',
+  'while :; do',
+  '  wait "$child"; code=$?',
+  '  kill -0 "$child" 2>/dev/null || break',
+  'done',
+  'printf "%s\\n" "$code" > exit-code.tmp && mv exit-code.tmp exit-code',
+  'exit "$code"',
+].join('\n');

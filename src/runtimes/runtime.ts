@@ -1,0 +1,59 @@
+import type { ClusterConfiguration } from '../domain/cluster-configuration.js';
+import type { Property } from '../domain/java-properties.js';
+import type { LoggingConfiguration } from '../domain/logging-configuration.js';
+import type { ProcessStatus } from '../domain/reconcile-types.js';
+import type { ResourceProfile } from '../domain/runtime-catalog.js';
+
+/** Catalog versions a batch job is pinned to (the contract's JobCatalogVersions, job side). */
+export interface PinnedCatalogVersions {
+  inputCatalogs: Record<string, { processingType: 'changes' | 'reprocess' | 'no_changes'; version: number; sinceVersion?: number }>;
+  outputCatalog: { baseVersion: number };
+}
+
+/** Everything a runtime needs to run one job, resolved by the engine. */
+export interface JobSpec {
+  jobId: string;
+  pipelineId: string;
+  versionId: string;
+  kind: 'batch' | 'stream';
+  jarPath: string;
+  entryPointClassName: string;
+  inputCatalogs: Record<string, string>;
+  outputCatalogHrn: string;
+  billingTag?: string;
+  catalogVersions?: PinnedCatalogVersions;
+  applicationProperties: Property[];
+  logging: LoggingConfiguration;
+  cluster: ClusterConfiguration;
+  profiles: ResourceProfile[];
+}
+
+/** Where a launched job's process can be found again, even by a restarted service. */
+export interface ProcessHandle {
+  pid: number;
+  /** Start time as the OS reports it, so a reused pid is not mistaken for the job. */
+  processStart: string;
+}
+
+export interface JobLocation {
+  jobId: string;
+  workDir: string;
+  pid: number | null;
+  processStart: string | null;
+}
+
+/** One interface for every engine a job can run on (local JVM today; Flink and Spark later). */
+export interface JobRuntime {
+  readonly name: string;
+  /** The job's own folder (config files, log). */
+  workDirOf(jobId: string): string;
+  /** Finds the job's process if one is already up for it, otherwise writes its files and starts it. */
+  launch(spec: JobSpec): Promise<ProcessHandle>;
+  observe(job: JobLocation): Promise<ProcessStatus>;
+  signal(job: JobLocation, signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** The last lines of the job's log, for failure messages. */
+  logTail(job: JobLocation, lines: number): Promise<string>;
+  logFile(job: JobLocation): string;
+  /** Called when a job's process is seen to end, so the engine looks at it at once. */
+  onExit(listener: (jobId: string) => void): void;
+}

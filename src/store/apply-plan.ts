@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Plan } from '../domain/reconcile-types.js';
+import type { Db } from './database.js';
+import type { VersionWorld } from './version-world.js';
+
+/** Who service-made operations are recorded as. */
+export const SERVICE_USER = 'sluice-service';
+
+export interface NewJobDetails {
+  id: string;
+  runtime: string;
+  owner: string;
+  workDir: string;
+  startDeadline: Date;
+  catalogVersions: Record<string, unknown> | null;
+}
+
+/**
+ * Writes a plan's database part in one transaction: the job, the version, the operation and
+ * any service operation change together or not at all.
+ */
+export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Date, newJob?: NewJobDetails): Promise<void> {
+  const { version, operation, job } = world;
+  await db.transaction().execute(async (trx) => {
+    if (plan.createJob && newJob && operation) {
+      const options = operation.options ?? {};
+      await trx.insertInto('jobs').values({
+        id: newJob.id,
+        realm: version.realm,
+        pipelineId: version.pipelineId,
+        versionId: version.id,
+        operationId: operation.id,
+        state: 'starting',
+        message: null,
+        catalogVersions: newJob.catalogVersions ? JSON.stringify(newJob.catalogVersions) : null,
+        runAsId: operation.runAsId,
+        executionMode: plan.createJob.executionMode,
+        highAvailability: options.highAvailability === true,
+        runtime: newJob.runtime,
+        owner: newJob.owner,
+        workDir: newJob.workDir,
+        pid: null,
+        processStart: null,
+        exitCode: null,
+        stopRequested: null,
+        stopDeadline: null,
+        startDeadline: newJob.startDeadline,
+        created: now,
+        updated: now,
+        ended: null,
+      }).execute();
+    }
+    if (plan.job && job) {
+      const ends = plan.job.state !== undefined && plan.job.state !== 'running';
+      await trx.updateTable('jobs').set({
+        ...(plan.job.state ? { state: plan.job.state } : {}),
+        ...(plan.job.message !== undefined ? { message: plan.job.message } : {}),
+        ...(plan.job.exitCode !== undefined ? { exitCode: plan.job.exitCode } : {}),
+        ...(plan.job.stopRequested ? { stopRequested: plan.job.stopRequested, stopDeadline: plan.job.stopDeadline ?? null } : {}),
+        ...(ends ? { ended: now } : {}),
+        updated: now,
+      }).where('id', '=', job.id).execute();
+    }
+    if (plan.version) {
+      await trx.updateTable('pipelineVersions').set({
+        state: plan.version.state,
+        runMode: plan.version.runMode,
+        ...(plan.version.clearResolverSchedule ? { schedulerConfiguration: null } : {}),
+        updated: now,
+      }).where('id', '=', version.id).execute();
+    }
+    if (plan.operation && operation) {
+      await trx.updateTable('operations').set({
+        state: plan.operation.state,
+        message: plan.operation.message,
+        claimedBy: null,
+        leaseUntil: null,
+        updated: now,
+      }).where('id', '=', operation.id).where('state', '=', 'being_processed').execute();
+    }
+    if (plan.serviceOperation) {
+      await trx.insertInto('operations').values({
+        id: randomUUID(),
+        realm: version.realm,
+        pipelineId: version.pipelineId,
+        versionId: version.id,
+        requestType: plan.serviceOperation.type,
+        state: 'succeeded',
+        message: plan.serviceOperation.message,
+        userId: SERVICE_USER,
+        clientId: null,
+        runAsId: job?.runAsId ?? null,
+        options: JSON.stringify({}),
+        request: JSON.stringify(job ? { jobId: job.id } : {}),
+        byService: true,
+        claimedBy: null,
+        leaseUntil: null,
+        deadline: null,
+        created: now,
+        updated: now,
+      }).execute();
+    }
+  });
+}
+
+export async function recordLaunch(db: Db, jobId: string, pid: number, processStart: string, now: Date): Promise<void> {
+  await db.updateTable('jobs').set({ pid, processStart, updated: now }).where('id', '=', jobId).execute();
+}

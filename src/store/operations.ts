@@ -1,0 +1,145 @@
+import type { Db } from './database.js';
+import type { OperationRow } from './schema.js';
+
+export interface NewOperation {
+  id: string;
+  realm: string;
+  pipelineId: string;
+  versionId: string;
+  requestType: string;
+  userId: string;
+  clientId?: string;
+  runAsId?: string;
+  options: { highAvailability?: boolean };
+  request: Record<string, unknown>;
+  deadline: Date;
+  created: Date;
+}
+
+/** What a user operation request is checked against, read with the pipeline locked. */
+export interface PipelineActivity {
+  versions: { id: string; state: string; runMode: string | null }[];
+  pendingVersionIds: string[];
+}
+
+const PENDING = ['accepted', 'being_processed'];
+
+/**
+ * Accepts a user operation: with the pipeline row locked, `check` sees every version's state
+ * and which versions have an operation in flight, and throws to refuse; otherwise the operation
+ * is stored `accepted`. Concurrent requests on one pipeline are so taken one at a time, which is
+ * what makes "one pending operation per version" and "one active version per pipeline" hold.
+ */
+export async function acceptUserOperation(
+  db: Db,
+  operation: NewOperation,
+  check: (activity: PipelineActivity) => void,
+): Promise<OperationRow> {
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('pipelines').select('id').where('id', '=', operation.pipelineId).forUpdate().execute();
+    const versions = await trx
+      .selectFrom('pipelineVersions')
+      .select(['id', 'state', 'runMode'])
+      .where('pipelineId', '=', operation.pipelineId)
+      .execute();
+    const pending = await trx
+      .selectFrom('operations')
+      .select('versionId')
+      .where('pipelineId', '=', operation.pipelineId)
+      .where('state', 'in', PENDING)
+      .execute();
+    check({ versions, pendingVersionIds: pending.map((p) => p.versionId) });
+    return trx
+      .insertInto('operations')
+      .values({
+        ...operation,
+        state: 'accepted',
+        message: null,
+        clientId: operation.clientId ?? null,
+        runAsId: operation.runAsId ?? null,
+        options: JSON.stringify(operation.options),
+        request: JSON.stringify(operation.request),
+        byService: false,
+        claimedBy: null,
+        leaseUntil: null,
+        updated: operation.created,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+/** Newest first: the version's whole history, service-made operations included. */
+export async function listOperations(db: Db, versionId: string): Promise<OperationRow[]> {
+  return db.selectFrom('operations').selectAll().where('versionId', '=', versionId).orderBy('seq', 'desc').execute();
+}
+
+export async function findOperation(db: Db, versionId: string, operationId: string): Promise<OperationRow | undefined> {
+  return db
+    .selectFrom('operations')
+    .selectAll()
+    .where('id', '=', operationId)
+    .where('versionId', '=', versionId)
+    .executeTakeFirst();
+}
+
+export async function latestOperations(db: Db, versionIds: string[]): Promise<Map<string, OperationRow>> {
+  const latest = new Map<string, OperationRow>();
+  if (versionIds.length === 0) return latest;
+  const rows = await db
+    .selectFrom('operations')
+    .selectAll()
+    .where('versionId', 'in', versionIds)
+    .where('seq', 'in', (eb) => eb.selectFrom('operations').select((e) => e.fn.max('seq').as('seq')).where('versionId', 'in', versionIds).groupBy('versionId'))
+    .execute();
+  for (const row of rows) latest.set(row.versionId, row);
+  return latest;
+}
+
+/**
+ * Claims up to `limit` operations for this replica: accepted ones, and ones whose claimer's
+ * lease ran out (a replica that died). One statement, `for update skip locked`, so replicas
+ * never claim the same operation (the graphile-worker way).
+ */
+export async function claimOperations(db: Db, replica: string, now: Date, leaseMs: number, limit: number): Promise<OperationRow[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  return db
+    .updateTable('operations')
+    .set({ state: 'being_processed', claimedBy: replica, leaseUntil, updated: now })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('operations')
+        .select('id')
+        .where((w) => w.or([
+          w('state', '=', 'accepted'),
+          w.and([w('state', '=', 'being_processed'), w('leaseUntil', '<', now)]),
+        ]))
+        .orderBy('seq')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked())
+    .returningAll()
+    .execute();
+}
+
+/** Keeps this replica's claims alive while it works on them. */
+export async function renewLeases(db: Db, replica: string, now: Date, leaseMs: number): Promise<void> {
+  await db
+    .updateTable('operations')
+    .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
+    .where('state', '=', 'being_processed')
+    .where('claimedBy', '=', replica)
+    .execute();
+}
+
+/** Versions this replica has operations in flight for. */
+export async function versionsWithClaimedOperations(db: Db, replica: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('operations')
+    .select('versionId')
+    .distinct()
+    .where('state', '=', 'being_processed')
+    .where('claimedBy', '=', replica)
+    .execute();
+  return rows.map((r) => r.versionId);
+}
