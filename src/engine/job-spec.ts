@@ -1,0 +1,40 @@
+import { mergeProperties } from '../domain/java-properties.js';
+import type { RuntimeCatalog } from '../domain/runtime-catalog.js';
+import { runtimeKindOf } from '../domain/runtime-catalog.js';
+import type { Db } from '../store/database.js';
+import { findPackage } from '../store/packages.js';
+import type { JobRow } from '../store/schema.js';
+import type { VersionWorld } from '../store/version-world.js';
+import type { JobSpec, PinnedCatalogVersions } from '../runtimes/runtime.js';
+
+/** Gathers what a runtime needs to start a job: files' contents, JAR, entry point, resources. */
+export async function buildJobSpec(db: Db, catalog: RuntimeCatalog, world: VersionWorld, job: JobRow): Promise<JobSpec> {
+  const { version, template } = world;
+  const pkg = await findPackage(db, version.realm, template.packageId);
+  if (!pkg) throw new Error(`The package ${template.packageId} of the template no longer exists.`);
+  return {
+    jobId: job.id,
+    pipelineId: version.pipelineId,
+    versionId: version.id,
+    kind: runtimeKindOf(template.runtimeEnvironment) ?? 'batch',
+    jarPath: pkg.storagePath,
+    entryPointClassName: template.entryPointClassName,
+    inputCatalogs: version.inputCatalogs,
+    outputCatalogHrn: version.outputCatalogHrn,
+    billingTag: version.billingTag ?? undefined,
+    catalogVersions: (job.catalogVersions as PinnedCatalogVersions | null) ?? undefined,
+    applicationProperties: mergeProperties(template.defaultRuntimeConfiguration, version.customRuntimeConfiguration),
+    logging: version.loggingConfiguration,
+    cluster: version.clusterConfiguration,
+    profiles: catalog.availableResourceProfiles,
+  };
+}
+
+/** The catalog versions an activate request pinned, as stored on the job (JobCatalogVersions). */
+export function pinnedVersionsOf(request: Record<string, unknown>): PinnedCatalogVersions | null {
+  if (request.inputCatalogs === undefined && request.outputCatalog === undefined) return null;
+  return {
+    inputCatalogs: (request.inputCatalogs ?? {}) as PinnedCatalogVersions['inputCatalogs'],
+    outputCatalog: (request.outputCatalog ?? { baseVersion: -1 }) as PinnedCatalogVersions['outputCatalog'],
+  };
+}

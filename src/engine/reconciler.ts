@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { asError } from '../domain/errors.js';
+import { decide } from '../domain/reconcile.js';
+import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
+import type { RuntimeCatalog } from '../domain/runtime-catalog.js';
+import type { JobRuntime } from '../runtimes/runtime.js';
+import { applyPlan, recordLaunch } from '../store/apply-plan.js';
+import type { Db } from '../store/database.js';
+import { claimOperations, renewLeases, versionsWithClaimedOperations } from '../store/operations.js';
+import { loadVersionWorld, versionsWithLiveJobs, type VersionWorld } from '../store/version-world.js';
+import { buildJobSpec, pinnedVersionsOf } from './job-spec.js';
+import { locationOf, toObservation } from './observation.js';
+
+export interface EngineSettings extends ReconcileSettings {
+  /** Names this replica: it owns the jobs it launched and the operations it claimed. */
+  replicaId: string;
+  /** How often to look again without being woken (deadlines, processes adopted after a restart). */
+  tickMs: number;
+  /** How long a claim on an operation holds without renewal (a dead replica's claims expire). */
+  leaseMs: number;
+  /** How long an operation may take in all before it fails naming the step it was at. */
+  operationTimeoutMs: number;
+}
+
+export interface ReconcilerDeps {
+  db: Db;
+  runtime: JobRuntime;
+  catalog: RuntimeCatalog;
+  settings: EngineSettings;
+  log: FastifyBaseLogger;
+  now: () => Date;
+}
+
+/** Steps one version may take in one pass; more means a decide/act loop that makes no progress. */
+const MAX_STEPS_PER_PASS = 12;
+
+/**
+ * The engine loop, Flink-operator style: for each version this replica is responsible for
+ * (an operation it claimed, or a job it runs) observe the store and the process, `decide` the
+ * next step (pure, in domain/), act on it, and repeat until nothing is left to do.
+ */
+export class Reconciler {
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    deps.runtime.onExit(() => this.wake());
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.deps.settings.tickMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Look now (an operation was accepted, a process ended). Calls during a pass coalesce into one more pass. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = this.pass()
+      .catch((error) => this.deps.log.error({ err: asError(error) }, 'engine pass failed'))
+      .finally(() => {
+        this.ticking = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  private async pass(): Promise<void> {
+    const { db, settings, now } = this.deps;
+    await claimOperations(db, settings.replicaId, now(), settings.leaseMs, 50);
+    await renewLeases(db, settings.replicaId, now(), settings.leaseMs);
+    const versions = new Set([
+      ...(await versionsWithClaimedOperations(db, settings.replicaId)),
+      ...(await versionsWithLiveJobs(db, settings.replicaId)),
+    ]);
+    await Promise.all([...versions].map((id) => this.reconcile(id)));
+  }
+
+  private async reconcile(versionId: string): Promise<void> {
+    for (let step = 0; step < MAX_STEPS_PER_PASS && !this.stopped; step++) {
+      const world = await loadVersionWorld(this.deps.db, versionId, this.deps.settings.replicaId);
+      if (!world) return;
+      if (world.job && world.job.owner !== this.deps.settings.replicaId) return;
+      const process = world.job ? await this.deps.runtime.observe(locationOf(world.job)) : undefined;
+      const ended = process?.status === 'exited' || process?.status === 'vanished';
+      const logTail = ended ? await this.deps.runtime.logTail(locationOf(world.job!), 20) : undefined;
+      const plan = decide(toObservation(world, this.deps.now(), process, logTail), this.deps.settings);
+      if (!plan) return;
+      this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
+      await this.act(world, plan);
+    }
+    this.deps.log.warn({ versionId }, 'engine: version still has steps to take after a full pass');
+  }
+
+  private async act(world: VersionWorld, plan: Plan): Promise<void> {
+    const { db, runtime, settings, now } = this.deps;
+    const newJob = plan.createJob && world.operation ? (() => {
+      const id = randomUUID();
+      return {
+        id,
+        runtime: runtime.name,
+        owner: settings.replicaId,
+        workDir: runtime.workDirOf(id),
+        startDeadline: new Date(now().getTime() + settings.startTimeoutMs),
+        catalogVersions: pinnedVersionsOf(world.operation!.request) as Record<string, unknown> | null,
+      };
+    })() : undefined;
+    await applyPlan(db, world, plan, now(), newJob);
+    const job = world.job;
+    if (!job) return;
+    if (plan.process === 'launch') {
+      try {
+        const handle = await runtime.launch(await buildJobSpec(db, this.deps.catalog, world, job));
+        await recordLaunch(db, job.id, handle.pid, handle.processStart, now());
+      } catch (error) {
+        const message = `The job could not be started: ${asError(error).message}`;
+        await applyPlan(db, world, launchFailure(world, message), now());
+      }
+    } else if (plan.process === 'terminate') {
+      await runtime.signal(locationOf(job), 'SIGTERM');
+    } else if (plan.process === 'kill') {
+      await runtime.signal(locationOf(job), 'SIGKILL');
+    }
+  }
+}
+
+/** A job that could not even be launched ends `failed`, and its version goes back as if it had run. */
+function launchFailure(world: VersionWorld, message: string): Plan {
+  const scheduled = world.version.runMode === 'scheduled';
+  return {
+    reason: 'launch failed',
+    job: { state: 'failed', message, exitCode: null },
+    version: scheduled ? { state: 'scheduled', runMode: 'scheduled' } : { state: 'ready', runMode: null },
+    serviceOperation: { type: scheduled ? 'job_terminate' : 'job_terminate_to_ready', message },
+    operation: world.operation?.requestType === 'activate' ? { state: 'failed', message } : undefined,
+  };
+}
