@@ -23,34 +23,70 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-function intFrom(env: Env, name: string, fallback: number): number {
+/** Levels the logger (pino) knows; anything else would only fail later, inside Fastify. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * A whole number written in plain decimal digits. `Number()` alone would also take " " (as 0),
+ * "0x1F", "1e3" and "8080.0", so a typo could silently become another value.
+ */
+function intFrom(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
+    throw new Error(`${name} must be a whole number from ${range.min} to ${range.max}, got "${raw}"`);
   }
   return value;
 }
 
-export function loadConfig(env: Env = process.env): Config {
+function urlFrom(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function schemaFrom(env: Env): string {
   const schema = env.SLUICE_DATABASE_SCHEMA || 'public';
+  // Unquoted in `search_path`, so a plain lower-case identifier of at most 63 bytes.
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`SLUICE_DATABASE_SCHEMA must be a lower-case SQL identifier, got "${schema}"`);
   }
+  // PostgreSQL refuses to create `pg_*` schemas; the system schemas must never hold our tables.
+  if (schema.startsWith('pg_') || schema === 'information_schema') {
+    throw new Error(`SLUICE_DATABASE_SCHEMA must not be a system schema name, got "${schema}"`);
+  }
+  return schema;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = env.SLUICE_LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new Error(`SLUICE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
   return {
-    port: intFrom(env, 'PORT', 8080),
+    // 0 asks the system for a free port (the tests use it).
+    port: intFrom(env, 'PORT', 8080, { min: 0, max: 65535 }),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.SLUICE_DATA_DIR || './.sluice'),
     databaseUrl: env.DATABASE_URL || undefined,
-    databaseSchema: schema,
+    databaseSchema: schemaFrom(env),
     jwtSecret: env.SLUICE_JWT_SECRET || undefined,
-    jwksUrl: env.SLUICE_JWKS_URL || undefined,
+    jwksUrl: urlFrom(env, 'SLUICE_JWKS_URL'),
     realm: env.SLUICE_REALM || 'local',
-    maxPackageBytes: intFrom(env, 'SLUICE_MAX_PACKAGE_BYTES', 500 * 1024 * 1024),
+    maxPackageBytes: intFrom(env, 'SLUICE_MAX_PACKAGE_BYTES', 500 * 1024 * 1024, { min: 1, max: Number.MAX_SAFE_INTEGER }),
     runtimeCatalogFile: env.SLUICE_RUNTIME_CATALOG || undefined,
-    logLevel: env.SLUICE_LOG_LEVEL || 'info',
+    logLevel,
     region: env.SLUICE_REGION || 'local',
-    publicUrl: env.SLUICE_PUBLIC_URL || undefined,
+    publicUrl: urlFrom(env, 'SLUICE_PUBLIC_URL'),
   };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { asError } from './domain/errors.js';
 import { builtInCatalog, catalogProblems, type RuntimeCatalog } from './domain/runtime-catalog.js';
 
 const CatalogFile = Type.Object({
@@ -32,7 +33,19 @@ const CatalogFile = Type.Object({
 /** The built-in catalog, or the operator's file in its place; a bad file stops the start with the reasons. */
 export async function loadRuntimeCatalog(file: string | undefined): Promise<RuntimeCatalog> {
   if (!file) return builtInCatalog;
-  const parsed: unknown = JSON.parse(await fs.readFile(file, 'utf8'));
+  // Each failure names the file and what is wrong with it: a bare "Unexpected token" says neither.
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`runtime catalog ${file} cannot be read: ${asError(error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`runtime catalog ${file} is not JSON: ${asError(error).message}`);
+  }
   if (!Value.Check(CatalogFile, parsed)) {
     const first = [...Value.Errors(CatalogFile, parsed)].slice(0, 5).map((e) => `${e.path}: ${e.message}`);
     throw new Error(`runtime catalog ${file} is not valid: ${first.join('; ')}`);

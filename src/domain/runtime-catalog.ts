@@ -64,14 +64,15 @@ const runtime = (
   id,
   displayName,
   description: `${displayName} runtime environment`,
-  availableResourceProfileIds: profiles,
+  // Copies: runtimes must not share arrays, or a change to one would show in the others.
+  availableResourceProfileIds: [...profiles],
   defaultWorkerResourceProfileId: profiles[0],
   defaultSupervisorResourceProfileId: profiles[0],
   maxWorkerUnits: 15,
   maxSupervisorUnits: 15,
   maxAdditionalOverheadMemory: 0.05,
   defaultGcProfile: 'g1gc',
-  availableGcProfiles: gcProfiles,
+  availableGcProfiles: gcProfiles.map((g) => ({ ...g })),
   ...extra,
 });
 
@@ -106,18 +107,44 @@ export function findRuntime(catalog: RuntimeCatalog, id: string): RuntimeEnviron
   return catalog.availableRuntimes.find((r) => r.id === id);
 }
 
+/** The values that occur more than once, each named once. */
+function duplicates(values: string[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const value of values) (seen.has(value) ? repeated : seen).add(value);
+  return [...repeated];
+}
+
 /** Problems that make a catalog file unusable; empty when it is consistent. */
 export function catalogProblems(catalog: RuntimeCatalog): string[] {
   const problems: string[] = [];
   const profiles = new Set(catalog.availableResourceProfiles.map((p) => p.id));
+  for (const id of duplicates(catalog.availableResourceProfiles.map((p) => p.id))) {
+    problems.push(`resource profile "${id}" is listed more than once`);
+  }
+  for (const id of duplicates(catalog.availableRuntimes.map((r) => r.id))) {
+    problems.push(`runtime "${id}" is listed more than once`);
+  }
   for (const r of catalog.availableRuntimes) {
     if (!runtimeKindOf(r.id)) problems.push(`runtime id "${r.id}" must look like batch-X.Y[.Z] or stream-X.Y[.Z]`);
-    for (const id of [...r.availableResourceProfileIds, r.defaultWorkerResourceProfileId, r.defaultSupervisorResourceProfileId]) {
+    for (const id of new Set(r.availableResourceProfileIds)) {
       if (!profiles.has(id)) problems.push(`runtime ${r.id} names unknown resource profile "${id}"`);
+    }
+    // A default the runtime does not offer would make every configuration that relies on it
+    // fail clusterConfigurationProblems.
+    for (const role of ['Worker', 'Supervisor'] as const) {
+      const id = r[`default${role}ResourceProfileId`];
+      if (r.availableResourceProfileIds.includes(id)) continue; // checked with the list above
+      problems.push(profiles.has(id)
+        ? `runtime ${r.id}: default ${role.toLowerCase()} resource profile "${id}" is not among its available ones`
+        : `runtime ${r.id} names unknown resource profile "${id}"`);
+    }
+    for (const id of duplicates(r.availableGcProfiles.map((g) => g.id))) {
+      problems.push(`runtime ${r.id}: GC profile "${id}" is listed more than once`);
     }
     if (!r.availableGcProfiles.some((g) => g.id === r.defaultGcProfile)) {
       problems.push(`runtime ${r.id}: default GC profile "${r.defaultGcProfile}" is not among its available ones`);
     }
   }
-  return problems;
+  return [...new Set(problems)];
 }

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig, type Config } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    assert.deepEqual(loadConfig({}), {
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: path.resolve('./.sluice'),
+      databaseUrl: undefined,
+      databaseSchema: 'public',
+      jwtSecret: undefined,
+      jwksUrl: undefined,
+      realm: 'local',
+      maxPackageBytes: 500 * 1024 * 1024,
+      runtimeCatalogFile: undefined,
+      logLevel: 'info',
+      publicUrl: undefined,
+    } satisfies Config);
+  });
+
+  it('treats empty variables as unset', () => {
+    const empty = Object.fromEntries([
+      'PORT', 'HOST', 'SLUICE_DATA_DIR', 'DATABASE_URL', 'SLUICE_DATABASE_SCHEMA', 'SLUICE_JWT_SECRET', 'SLUICE_JWKS_URL',
+      'SLUICE_REALM', 'SLUICE_MAX_PACKAGE_BYTES', 'SLUICE_RUNTIME_CATALOG', 'SLUICE_LOG_LEVEL', 'SLUICE_PUBLIC_URL',
+    ].map((name) => [name, '']));
+    assert.deepEqual(loadConfig(empty), loadConfig({}));
+  });
+
+  // [variables, the part of the configuration they give]
+  const read: [Record<string, string>, Partial<Config>][] = [
+    [{ PORT: '9000' }, { port: 9000 }],
+    [{ PORT: '0' }, { port: 0 }],
+    [{ PORT: '65535' }, { port: 65535 }],
+    [{ PORT: ' 8081 ' }, { port: 8081 }],
+    [{ HOST: '0.0.0.0' }, { host: '0.0.0.0' }],
+    [{ SLUICE_DATA_DIR: '/var/lib/sluice' }, { dataDir: '/var/lib/sluice' }],
+    [{ SLUICE_DATA_DIR: 'data' }, { dataDir: path.resolve('data') }],
+    [{ DATABASE_URL: 'postgres://u@db/sluice' }, { databaseUrl: 'postgres://u@db/sluice' }],
+    [{ SLUICE_DATABASE_SCHEMA: 't_abc_12' }, { databaseSchema: 't_abc_12' }],
+    [{ SLUICE_DATABASE_SCHEMA: '_x' }, { databaseSchema: '_x' }],
+    [{ SLUICE_DATABASE_SCHEMA: 's'.repeat(63) }, { databaseSchema: 's'.repeat(63) }],
+    [{ SLUICE_JWT_SECRET: 'k' }, { jwtSecret: 'k' }],
+    [{ SLUICE_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' }, { jwksUrl: 'https://id.example.com/.well-known/jwks.json' }],
+    [{ SLUICE_REALM: 'olp-1234' }, { realm: 'olp-1234' }],
+    [{ SLUICE_MAX_PACKAGE_BYTES: '1048576' }, { maxPackageBytes: 1048576 }],
+    [{ SLUICE_RUNTIME_CATALOG: '/etc/sluice/catalog.json' }, { runtimeCatalogFile: '/etc/sluice/catalog.json' }],
+    [{ SLUICE_LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
+    [{ SLUICE_LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
+    [{ SLUICE_PUBLIC_URL: 'http://sluice.internal:8080' }, { publicUrl: 'http://sluice.internal:8080' }],
+  ];
+  for (const [env, expected] of read) {
+    it(`reads ${JSON.stringify(env)}`, () => {
+      const config = loadConfig(env);
+      assert.deepEqual(config, { ...loadConfig({}), ...expected });
+    });
+  }
+
+  // [variables, the message, which must name the variable]
+  const refused: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'http' }, /^PORT must be a whole number from 0 to 65535, got "http"$/],
+    [{ PORT: '-1' }, /^PORT must be a whole number/],
+    [{ PORT: '80.5' }, /^PORT must be a whole number/],
+    [{ PORT: '8080.0' }, /^PORT must be a whole number/],
+    [{ PORT: '65536' }, /^PORT must be a whole number from 0 to 65535, got "65536"$/],
+    [{ PORT: '0x1F90' }, /^PORT must be a whole number/],
+    [{ PORT: '8e3' }, /^PORT must be a whole number/],
+    [{ PORT: ' ' }, /^PORT must be a whole number/],
+    [{ PORT: '80 80' }, /^PORT must be a whole number/],
+    [{ SLUICE_MAX_PACKAGE_BYTES: '500MB' }, /^SLUICE_MAX_PACKAGE_BYTES must be a whole number/],
+    [{ SLUICE_MAX_PACKAGE_BYTES: '0' }, /^SLUICE_MAX_PACKAGE_BYTES must be a whole number from 1 to/],
+    [{ SLUICE_MAX_PACKAGE_BYTES: '1e9' }, /^SLUICE_MAX_PACKAGE_BYTES must be a whole number/],
+    [{ SLUICE_MAX_PACKAGE_BYTES: '99999999999999999999' }, /^SLUICE_MAX_PACKAGE_BYTES must be a whole number/],
+    [{ SLUICE_DATABASE_SCHEMA: 'Public' }, /^SLUICE_DATABASE_SCHEMA must be a lower-case SQL identifier, got "Public"$/],
+    [{ SLUICE_DATABASE_SCHEMA: '1abc' }, /^SLUICE_DATABASE_SCHEMA must be a lower-case SQL identifier/],
+    [{ SLUICE_DATABASE_SCHEMA: 'a-b' }, /^SLUICE_DATABASE_SCHEMA must be a lower-case SQL identifier/],
+    [{ SLUICE_DATABASE_SCHEMA: 'x; drop schema public' }, /^SLUICE_DATABASE_SCHEMA must be a lower-case SQL identifier/],
+    [{ SLUICE_DATABASE_SCHEMA: 'a,b' }, /^SLUICE_DATABASE_SCHEMA must be a lower-case SQL identifier/],
+    [{ SLUICE_DATABASE_SCHEMA: 's'.repeat(64) }, /^SLUICE_DATABASE_SCHEMA must be a lower-case SQL identifier/],
+    [{ SLUICE_DATABASE_SCHEMA: 'pg_catalog' }, /^SLUICE_DATABASE_SCHEMA must not be a system schema name, got "pg_catalog"$/],
+    [{ SLUICE_DATABASE_SCHEMA: 'pg_sluice' }, /^SLUICE_DATABASE_SCHEMA must not be a system schema name/],
+    [{ SLUICE_DATABASE_SCHEMA: 'information_schema' }, /^SLUICE_DATABASE_SCHEMA must not be a system schema name/],
+    [{ SLUICE_LOG_LEVEL: 'verbose' }, /^SLUICE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"$/],
+    [{ SLUICE_LOG_LEVEL: 'INFO' }, /^SLUICE_LOG_LEVEL must be one of/],
+    [{ SLUICE_JWKS_URL: 'id.example.com/jwks.json' }, /^SLUICE_JWKS_URL must be an absolute http\(s\) URL, got "id\.example\.com\/jwks\.json"$/],
+    [{ SLUICE_JWKS_URL: 'file:///etc/jwks.json' }, /^SLUICE_JWKS_URL must be an absolute http\(s\) URL/],
+    [{ SLUICE_PUBLIC_URL: 'sluice:8080' }, /^SLUICE_PUBLIC_URL must be an absolute http\(s\) URL/],
+  ];
+  for (const [env, message] of refused) {
+    it(`refuses ${JSON.stringify(env)}`, () => {
+      assert.throws(() => loadConfig(env), (error: Error) => {
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+});
