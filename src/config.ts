@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Everything the service reads from its environment, resolved once at start. */
@@ -19,6 +20,21 @@ export interface Config {
   region: string;
   /** Public base URL used in links the service hands out (loggingUrl). */
   publicUrl?: string;
+  engine: EngineConfig;
+}
+
+/** The engine's timings and the local JVM runtime's settings (README: "Engine"). */
+export interface EngineConfig {
+  /** Names this replica; it owns the jobs it launched. Stable across restarts of the same host. */
+  replicaId: string;
+  tickMs: number;
+  leaseMs: number;
+  operationTimeoutMs: number;
+  stopGraceMs: number;
+  startTimeoutMs: number;
+  java: string;
+  heapMbPerUnit: number;
+  maxHeapMb: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -68,6 +84,23 @@ function schemaFrom(env: Env): string {
   return schema;
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
+function engineFrom(env: Env): EngineConfig {
+  const ms = (name: string, fallback: number) => intFrom(env, name, fallback, { min: 1, max: DAY_MS });
+  return {
+    replicaId: env.SLUICE_REPLICA_ID || os.hostname(),
+    tickMs: ms('SLUICE_ENGINE_TICK_MS', 500),
+    leaseMs: ms('SLUICE_OPERATION_LEASE_MS', 60_000),
+    operationTimeoutMs: ms('SLUICE_OPERATION_TIMEOUT_MS', 120_000),
+    stopGraceMs: ms('SLUICE_STOP_GRACE_MS', 10_000),
+    startTimeoutMs: ms('SLUICE_JOB_START_TIMEOUT_MS', 60_000),
+    java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
+    heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
+    maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.SLUICE_LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -88,5 +121,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     region: env.SLUICE_REGION || 'local',
     publicUrl: urlFrom(env, 'SLUICE_PUBLIC_URL'),
+    engine: engineFrom(env),
   };
 }

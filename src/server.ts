@@ -7,6 +7,9 @@ import { loadRuntimeCatalog } from './runtime-catalog-file.js';
 import type { Services } from './services.js';
 import { migrate, openDatabase, type Database } from './store/database.js';
 import { TemplateChecker } from './engine/template-checker.js';
+import { Reconciler } from './engine/reconciler.js';
+import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
+import { locationOf } from './engine/observation.js';
 
 export interface RunningServer {
   app: App;
@@ -29,6 +32,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await fs.mkdir(packagesDir, { recursive: true });
 
   const checker = new TemplateChecker(database.db);
+  const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), config.engine);
+  let reconciler: Reconciler | undefined;
   const services: Services = {
     config,
     db: database.db,
@@ -36,16 +41,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     packagesDir,
     now: () => new Date(),
     templateCreated: (id) => checker.check(id),
+    operationAccepted: () => reconciler?.wake(),
+    jobLogFile: (job) => runtime.logFile(locationOf(job)),
   };
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   await checker.checkPending();
+  reconciler = new Reconciler({
+    db: database.db,
+    runtime,
+    catalog,
+    settings: config.engine,
+    log: app.log,
+    now: services.now,
+  });
   const url = await app.listen({ port: config.port, host: config.host });
+  // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
+  reconciler.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      await reconciler?.stop();
       await checker.idle();
       await database.close();
     })();

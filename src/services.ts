@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { RuntimeCatalog } from './domain/runtime-catalog.js';
 import type { Db } from './store/database.js';
+import type { JobRow } from './store/schema.js';
 
 /** What route handlers may use: configuration, the store and the engine's entry points. */
 export interface Services {
@@ -12,4 +13,8 @@ export interface Services {
   now(): Date;
   /** Tells the engine a template was stored in state `creating` and needs checking. */
   templateCreated(templateId: string): void;
+  /** Tells the engine an operation was accepted, so it is taken at once rather than at the next tick. */
+  operationAccepted(): void;
+  /** The file a job's output goes to (served as its loggingUrl). */
+  jobLogFile(job: JobRow): string;
 }

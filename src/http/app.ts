@@ -43,6 +43,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   // Bodies are JSON (or multipart for packages): anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  // An empty JSON body is no body (operations take an optional one); the rest is Fastify's own
+  // parser, with its prototype-poisoning protection.
+  const json = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    return json(request, text, done);
+  });
   registerRequestIds(app);
   registerErrorHandling(app);
   registerAuth(app, options.verifier);

@@ -1,5 +1,6 @@
 import { hrnOf } from '../domain/hrn.js';
-import type { PipelineRow, PipelineVersionRow, TemplateRow } from '../store/schema.js';
+import type { JobRow, OperationRow, PipelineRow, PipelineVersionRow, TemplateRow } from '../store/schema.js';
+import type { Job, Operation } from './schemas/operation.js';
 import type { PipelineVersion } from './schemas/version.js';
 import type { Template } from './schemas/template.js';
 import type { Pipeline } from './schemas/pipeline.js';
@@ -75,5 +76,38 @@ export function presentVersion(row: PipelineVersionRow, region: string): Pipelin
     targetRegionId: region,
     created: iso(row.created),
     updated: iso(row.updated),
+  });
+}
+
+export function presentOperation(row: OperationRow): Operation {
+  const options = row.options ?? {};
+  return compact({
+    id: row.id,
+    pipelineVersionId: row.versionId,
+    requestType: row.requestType as Operation['requestType'],
+    state: row.state as Operation['state'],
+    message: row.message ?? undefined,
+    userId: row.userId,
+    clientId: row.clientId ?? undefined,
+    runAsId: row.runAsId ?? undefined,
+    created: iso(row.created),
+    options: Object.keys(options).length > 0 ? options : undefined,
+  });
+}
+
+/** `baseUrl` is where this service is reached (SLUICE_PUBLIC_URL, or the request's own host). */
+export function presentJob(row: JobRow, region: string, baseUrl: string): Job {
+  return compact({
+    id: row.id,
+    state: row.state as Job['state'],
+    catalogVersions: (row.catalogVersions as Job['catalogVersions']) ?? undefined,
+    created: iso(row.created),
+    updated: iso(row.updated),
+    runAsId: row.runAsId ?? undefined,
+    loggingUrl: `${baseUrl}/sluice/v1/jobs/${row.id}/log`,
+    executionMode: row.executionMode as Job['executionMode'],
+    highAvailability: row.highAvailability,
+    actualRegionId: region,
+    pipelineVersionId: row.versionId,
   });
 }

@@ -80,3 +80,8 @@ export async function findTemplateRuntime(db: Db, id: string): Promise<string | 
   const row = await db.selectFrom('pipelineTemplates').select('runtimeEnvironment').where('id', '=', id).executeTakeFirst();
   return row?.runtimeEnvironment;
 }
+
+/** A template by id alone: for the engine and for operations, which reach it through a version of the caller's. */
+export async function findTemplateById(db: Db, id: string): Promise<TemplateRow | undefined> {
+  return db.selectFrom('pipelineTemplates').selectAll().where('id', '=', id).executeTakeFirst();
+}

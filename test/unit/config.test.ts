@@ -1,3 +1,4 @@
+import os from 'node:os';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -17,7 +18,19 @@ describe('loadConfig', () => {
       maxPackageBytes: 500 * 1024 * 1024,
       runtimeCatalogFile: undefined,
       logLevel: 'info',
+      region: 'local',
       publicUrl: undefined,
+      engine: {
+        replicaId: os.hostname(),
+        tickMs: 500,
+        leaseMs: 60_000,
+        operationTimeoutMs: 120_000,
+        stopGraceMs: 10_000,
+        startTimeoutMs: 60_000,
+        java: 'java',
+        heapMbPerUnit: 256,
+        maxHeapMb: 2048,
+      },
     } satisfies Config);
   });
 

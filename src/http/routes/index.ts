@@ -1,6 +1,7 @@
 import type { Services } from '../../services.js';
 import { ClusterConfiguration } from '../schemas/cluster-configuration.js';
 import { ErrorMessage } from '../schemas/common.js';
+import { Job, Operation } from '../schemas/operation.js';
 import { AuditLogEntry, EgressRule } from '../schemas/egress-rule.js';
 import { Package } from '../schemas/package.js';
 import { Pipeline } from '../schemas/pipeline.js';
@@ -8,7 +9,9 @@ import { ResourceProfile, RuntimeEnvironment } from '../schemas/runtime-catalog.
 import { Template } from '../schemas/template.js';
 import { PipelineVersion } from '../schemas/version.js';
 import { egressRuleRoutes } from './egress-rules.js';
+import { jobRoutes } from './jobs.js';
 import { lifecycleRoutes } from './lifecycle.js';
+import { operationRoutes } from './operations.js';
 import { packageRoutes } from './packages.js';
 import { pipelineRoutes } from './pipelines.js';
 import { runtimeCatalogRoutes } from './runtime-catalog.js';
@@ -21,7 +24,7 @@ import type { TypedApp } from './types.js';
 export async function registerRoutes(app: TypedApp, services: Services): Promise<void> {
   const shared = [
     ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template,
-    EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile,
+    Operation, Job, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile,
   ];
   for (const schema of shared) app.addSchema(schema);
   packageRoutes(app, services);
@@ -29,6 +32,8 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   pipelineRoutes(app, services);
   versionRoutes(app, services);
   versionSettingsRoutes(app, services);
+  operationRoutes(app, services);
+  jobRoutes(app, services);
   lifecycleRoutes(app, services);
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);

@@ -10,18 +10,15 @@ import type { TypedApp } from './types.js';
 const tags = ['Operations'];
 
 const OPERATIONS = [
-  ['activate', 'schedulePipelineVersion'],
-  ['cancel', 'cancelPipelineVersion'],
-  ['deactivate', 'deactivatePipelineVersion'],
   ['pause', 'pausePipelineVersion'],
   ['resume', 'resumePipeline'],
   ['upgrade', 'upgradePipelineVersion'],
 ] as const;
 
 /**
- * The lifecycle half of the contract. Until the engine lands these routes exist (so clients and
- * the OpenAPI document see every operation) and the operations answer a clear 501: no version
- * can be active yet, so the listings are truthfully empty.
+ * Operations on stream state (pause, resume, upgrade) and snapshots: the routes exist (so clients
+ * and the OpenAPI document see every operation) and answer a clear 501 until stream state lands;
+ * no snapshot can exist yet, so the listing is truthfully empty.
  */
 export function lifecycleRoutes(app: TypedApp, services: Services): void {
   for (const [name, operationId] of OPERATIONS) {
@@ -35,31 +32,6 @@ export function lifecycleRoutes(app: TypedApp, services: Services): void {
       throw new ApiError(501, ErrorCodes.notImplemented, `The ${name} operation is not available in this release of Sluice.`);
     });
   }
-
-  app.get('/v2/pipelines/:pipelineId/versions/:versionId/operations', {
-    schema: { operationId: 'listOperations', tags, params: VersionParams, response: { 200: Type.Array(Type.Object({})), ...errors(404) } },
-  }, async (request) => {
-    await versionFromPath(services, principal(request), request.params);
-    return [];
-  });
-
-  app.get('/v2/pipelines/:pipelineId/versions/:versionId/operations/:operationId', {
-    schema: {
-      operationId: 'getPipelineVersionOperation', tags,
-      params: Type.Object({ pipelineId: Type.String(), versionId: Type.String(), operationId: Type.String() }),
-      response: { 200: Type.Object({}), ...errors(404) },
-    },
-  }, async (request) => {
-    await versionFromPath(services, principal(request), request.params);
-    throw notFound('Operation', request.params.operationId);
-  });
-
-  app.get('/v2/pipelines/:pipelineId/versions/:versionId/jobs', {
-    schema: { operationId: 'listPipelineVersionJobs', tags: ['Jobs'], params: VersionParams, response: { 200: Type.Array(Type.Object({})), ...errors(404) } },
-  }, async (request) => {
-    await versionFromPath(services, principal(request), request.params);
-    return [];
-  });
 
   app.get('/v2/pipelines/:pipelineId/snapshots', {
     schema: { operationId: 'listSnapshots', tags: ['Snapshots'], params: PipelineIdParams, response: { 201: Type.Array(Type.Object({})), ...errors(404) } },

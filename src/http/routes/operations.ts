@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../../auth/principal.js';
+import { ApiError, ErrorCodes, notFound } from '../../domain/errors.js';
+import { isUuid } from '../../domain/hrn.js';
+import { checkOperationRequest, type ActivateRequest } from '../../domain/operation-request.js';
+import { runtimeKindOf } from '../../domain/runtime-catalog.js';
+import { isEmptySchedule } from '../../domain/scheduler-configuration.js';
+import type { UserOperation, VersionKind, VersionState } from '../../domain/state-machine.js';
+import type { Services } from '../../services.js';
+import { acceptUserOperation, findOperation, listOperations } from '../../store/operations.js';
+import type { PipelineVersionRow } from '../../store/schema.js';
+import { findTemplateById } from '../../store/templates.js';
+import { principal } from '../auth-hook.js';
+import { versionFromPath } from '../lookups.js';
+import { presentOperation } from '../present.js';
+import { errors } from '../schemas/common.js';
+import { JobCatalogVersions, Operation, OperationOptions, OperationParams } from '../schemas/operation.js';
+import { VersionParams } from '../schemas/version.js';
+import type { TypedApp } from './types.js';
+
+const tags = ['Operations'];
+
+interface Submission {
+  type: UserOperation;
+  caller: Principal;
+  version: PipelineVersionRow;
+  body: Record<string, unknown>;
+}
+
+/** Default identity a job runs as: the caller, as an account HRN of the realm. */
+const callerAccount = (caller: Principal) => `hrn:here:account::${caller.realm}:${caller.userId}`;
+
+/** Checks a user operation against the version and its pipeline, stores it `accepted`, wakes the engine. */
+async function submit(services: Services, { type, caller, version, body }: Submission) {
+  const template = await findTemplateById(services.db, version.pipelineTemplateId);
+  if (!template) throw notFound('Pipeline template', version.pipelineTemplateId);
+  const runtime = runtimeKindOf(template.runtimeEnvironment) ?? 'batch';
+  const now = services.now();
+  const { highAvailability, runAsId, ...request } = body as { highAvailability?: boolean; runAsId?: string } & Record<string, unknown>;
+  const row = await acceptUserOperation(services.db, {
+    id: randomUUID(),
+    realm: version.realm,
+    pipelineId: version.pipelineId,
+    versionId: version.id,
+    requestType: type,
+    userId: caller.userId,
+    clientId: caller.clientId,
+    runAsId: runAsId ?? version.runAsId ?? callerAccount(caller),
+    options: highAvailability === undefined ? {} : { highAvailability },
+    request,
+    deadline: new Date(now.getTime() + services.config.engine.operationTimeoutMs),
+    created: now,
+  }, (activity) => {
+    const current = activity.versions.find((v) => v.id === version.id);
+    if (!current) throw notFound('Pipeline version', version.id);
+    checkOperationRequest({
+      type,
+      version: {
+        id: version.id,
+        state: current.state as VersionState,
+        runMode: current.runMode as VersionKind | null,
+        hasSchedule: !isEmptySchedule(version.schedulerConfiguration),
+        runtime,
+        labels: Object.keys(version.inputCatalogs),
+      },
+      templateState: template.state,
+      pipelineVersions: activity.versions.map((v) => ({ ...v, pending: activity.pendingVersionIds.includes(v.id) })),
+      activate: type === 'activate' ? (request as ActivateRequest) : undefined,
+    });
+  });
+  services.operationAccepted();
+  return presentOperation(row);
+}
+
+/** Operation bodies are optional: no body is an empty one, then validated like any other. */
+const bodyOptional = async (request: FastifyRequest) => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};
+
+export function operationRoutes(app: TypedApp, services: Services): void {
+  const accepted = { 202: Type.Ref(Operation), ...errors(400, 404) };
+
+  app.post('/v2/pipelines/:pipelineId/versions/:versionId/operations/activate', {
+    schema: { operationId: 'schedulePipelineVersion', tags, params: VersionParams, body: JobCatalogVersions, response: accepted },
+    preValidation: bodyOptional,
+  }, async (request, reply) => {
+    const caller = principal(request);
+    const { version } = await versionFromPath(services, caller, request.params);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (body.snapshotId !== undefined || body.useLatestCheckpoint) {
+      throw new ApiError(501, ErrorCodes.notImplemented, 'Starting from a snapshot or checkpoint is not available in this release of Sluice.');
+    }
+    return reply.status(202).send(await submit(services, { type: 'activate', caller, version, body }));
+  });
+
+  for (const [type, operationId] of [['cancel', 'cancelPipelineVersion'], ['deactivate', 'deactivatePipelineVersion']] as const) {
+    app.post(`/v2/pipelines/:pipelineId/versions/:versionId/operations/${type}`, {
+      schema: { operationId, tags, params: VersionParams, body: OperationOptions, response: accepted },
+      preValidation: bodyOptional,
+    }, async (request, reply) => {
+      const caller = principal(request);
+      const { version } = await versionFromPath(services, caller, request.params);
+      return reply.status(202).send(await submit(services, { type, caller, version, body: (request.body ?? {}) as Record<string, unknown> }));
+    });
+  }
+
+  app.get('/v2/pipelines/:pipelineId/versions/:versionId/operations', {
+    schema: { operationId: 'listOperations', tags, params: VersionParams, response: { 200: Type.Array(Type.Ref(Operation)), ...errors(404) } },
+  }, async (request) => {
+    const { version } = await versionFromPath(services, principal(request), request.params);
+    return (await listOperations(services.db, version.id)).map(presentOperation);
+  });
+
+  app.get('/v2/pipelines/:pipelineId/versions/:versionId/operations/:operationId', {
+    schema: { operationId: 'getPipelineVersionOperation', tags, params: OperationParams, response: { 200: Type.Ref(Operation), ...errors(404) } },
+  }, async (request) => {
+    const { version } = await versionFromPath(services, principal(request), request.params);
+    const id = request.params.operationId;
+    const row = isUuid(id) ? await findOperation(services.db, version.id, id.toLowerCase()) : undefined;
+    if (!row) throw notFound('Operation', id);
+    return presentOperation(row);
+  });
+}
