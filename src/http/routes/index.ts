@@ -10,6 +10,7 @@ import { templateRoutes } from './templates.js';
 import { lifecycleRoutes } from './lifecycle.js';
 import { versionRoutes } from './versions.js';
 import { versionSettingsRoutes } from './version-settings.js';
+import { runtimeCatalogRoutes } from './runtime-catalog.js';
 import { PipelineVersion } from '../schemas/version.js';
 import type { TypedApp } from './types.js';
 
@@ -22,4 +23,5 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   versionRoutes(app, services);
   versionSettingsRoutes(app, services);
   lifecycleRoutes(app, services);
+  runtimeCatalogRoutes(app, services);
 }
