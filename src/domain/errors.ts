@@ -18,6 +18,7 @@ export const ErrorCodes = {
   unauthorized: 'E1401',
   forbidden: 'E1403',
   notFound: 'E1404',
+  methodNotAllowed: 'E1405',
   conflict: 'E1409',
   preconditionFailed: 'E1412',
   payloadTooLarge: 'E1413',

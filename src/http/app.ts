@@ -5,7 +5,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Services } from '../services.js';
 import { registerAuth } from './auth-hook.js';
-import { registerErrorHandling } from './error-handler.js';
+import { trackAllowedMethods } from './allowed-methods.js';
+import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import { registerRequestIds, requestIdOf } from './request-ids.js';
 import { registerRoutes } from './routes/index.js';
 
@@ -29,6 +30,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     genReqId: (req) => requestIdOf(req.headers),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    // Path ids are UUIDs or HRNs (schemas allow 200 characters, more once percent-encoded):
+    // the router's default of 100 would refuse long-realm HRNs before the schema can say why.
+    routerOptions: { maxParamLength: 1000 },
+    frameworkErrors,
     ajv: {
       customOptions: {
         allErrors: true,
@@ -53,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return json(request, text, done);
   });
   registerRequestIds(app);
-  registerErrorHandling(app);
+  registerErrorHandling(app, trackAllowedMethods(app));
   registerAuth(app, options.verifier);
 
   await app.register(multipart, {
@@ -75,6 +80,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
       security: [{ bearerAuth: [] }],
     },
+    // Components named after the schemas' $id (ErrorMessage, Pipeline…), not def-0, def-1…:
+    // client generators turn these names into type names.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
   await registerRoutes(app, options.services);

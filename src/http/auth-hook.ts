@@ -21,7 +21,9 @@ const PROTECTED = /^\/(v2|sluice)(\/|$|\?)/;
 export function registerAuth(app: FastifyInstance, verifier: TokenVerifier): void {
   app.decorateRequest('principalOrNull', null);
   app.addHook('onRequest', async (request) => {
-    if (!PROTECTED.test(request.url)) return;
+    // The matched route's pattern decides, not the raw target: an absolute-form request line
+    // (`GET http://host/v2/pipelines`) routes like `/v2/pipelines` but its url starts with `http:`.
+    if (!PROTECTED.test(request.routeOptions.url ?? request.url)) return;
     const header = request.headers.authorization;
     if (!header) throw unauthorized('Authentication is required: send Authorization: Bearer <token>.');
     const match = /^Bearer\s+([A-Za-z0-9_.~+/=-]+)\s*$/i.exec(header);

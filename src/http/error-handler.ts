@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ErrorCodes, type FieldError } from '../domain/errors.js';
-import { pointerSegment } from '../domain/json-pointer.js';
+import { echoRequestIds } from './request-ids.js';
+import { summariseValidation } from './validation-errors.js';
 
 /** The contract's ErrorMessage, the body of every error response. */
 export interface ErrorMessage {
@@ -12,58 +13,18 @@ export interface ErrorMessage {
   errors?: FieldError[];
 }
 
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-  data?: unknown;
-}
-
-
-function fieldOf(error: AjvError): string {
-  const missing = error.params.missingProperty;
-  if (error.keyword === 'required' && typeof missing === 'string') {
-    return `${error.instancePath}/${pointerSegment(missing)}`;
-  }
-  const extra = error.params.additionalProperty;
-  if (error.keyword === 'additionalProperties' && typeof extra === 'string') {
-    return `${error.instancePath}/${pointerSegment(extra)}`;
-  }
-  return error.instancePath;
-}
-
-/** Schema violations become one ErrorMessage listing every offending field. */
-function fromValidation(error: FastifyError): ErrorMessage {
-  const context = error.validationContext ?? 'body';
-  const seen = new Set<string>();
-  const errors: FieldError[] = [];
-  for (const item of (error.validation ?? []) as AjvError[]) {
-    // anyOf/oneOf wrappers repeat what their branches already said.
-    if (item.keyword === 'anyOf' || item.keyword === 'oneOf' || item.keyword === 'if') continue;
-    const field = fieldOf(item);
-    const subject = field === '' ? `the ${context}` : `${context === 'body' ? '' : `${context} `}${field}`;
-    const message = `${subject} ${item.message ?? 'is invalid'}`;
-    if (seen.has(message)) continue;
-    seen.add(message);
-    errors.push({ field, message, invalidValue: item.data, code: ErrorCodes.validation });
-  }
-  const first = errors[0];
-  return {
-    status: 400,
-    code: ErrorCodes.validation,
-    message: first ? `Validation failed: ${first.message}` : 'Validation failed.',
-    messageTemplate: '{validation.error}',
-    errors,
-  };
-}
+const JSON_ONLY = 'send application/json (packages: multipart/form-data)';
 
 /** Fastify's own errors (bad JSON, wrong content type, body too large…) mapped to the contract. */
-function fromFastify(error: FastifyError): ErrorMessage {
+function fromFastify(error: FastifyError, request: FastifyRequest): ErrorMessage {
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  if (status === 415) {
+    const sent = request.headers['content-type'];
+    const message = sent ? `Content-Type "${sent}" is not accepted here: ${JSON_ONLY}.` : `A body needs a Content-Type: ${JSON_ONLY}.`;
+    return { status, code: ErrorCodes.unsupportedMediaType, message };
+  }
   const code =
     status === 413 ? ErrorCodes.payloadTooLarge
-    : status === 415 ? ErrorCodes.unsupportedMediaType
     : status === 404 ? ErrorCodes.notFound
     : status < 500 ? ErrorCodes.badRequest
     : ErrorCodes.internal;
@@ -71,7 +32,7 @@ function fromFastify(error: FastifyError): ErrorMessage {
   return { status, code, message };
 }
 
-export function toErrorMessage(error: unknown): ErrorMessage {
+export function toErrorMessage(error: unknown, request: FastifyRequest): ErrorMessage {
   if (error instanceof ApiError) {
     const body: ErrorMessage = { status: error.status, code: error.code, message: error.message };
     if (error.messageTemplate) body.messageTemplate = error.messageTemplate;
@@ -79,24 +40,50 @@ export function toErrorMessage(error: unknown): ErrorMessage {
     return body;
   }
   const fastifyError = error as FastifyError;
-  if (fastifyError?.validation) return fromValidation(fastifyError);
-  if (typeof fastifyError?.statusCode === 'number') return fromFastify(fastifyError);
+  if (fastifyError?.validation) {
+    const { message, errors } = summariseValidation(fastifyError);
+    return { status: 400, code: ErrorCodes.validation, message, messageTemplate: '{validation.error}', errors };
+  }
+  if (typeof fastifyError?.statusCode === 'number') return fromFastify(fastifyError, request);
   return { status: 500, code: ErrorCodes.internal, message: 'Internal server error.' };
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const body = toErrorMessage(error);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ status: body.status, code: body.code }, body.message);
-    return reply.status(body.status).type('application/json').send(body);
-  });
+function send(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  const body = toErrorMessage(error, request);
+  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ status: body.status, code: body.code }, body.message);
+  // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
+  if (body.status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  return reply.status(body.status).type('application/json').send(body);
+}
+
+/**
+ * Errors Fastify raises before routing (a URL that does not decode, an over-long path
+ * parameter). No hook has run for them, so the id headers are set here.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  echoRequestIds(request, reply);
+  void send(request, reply, error);
+}
+
+/**
+ * Every error is an ErrorMessage. A request that matches no route is 405 (with `Allow`) when
+ * its path exists under other methods, else 404.
+ */
+export function registerErrorHandling(app: FastifyInstance, allowedMethods: (path: string) => string[]): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => send(request, reply, error));
   app.setNotFoundHandler((request, reply) => {
-    const body: ErrorMessage = {
-      status: 404,
-      code: ErrorCodes.notFound,
-      message: `No route ${request.method} ${request.url.split('?')[0]}.`,
-    };
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      const body: ErrorMessage = {
+        status: 405,
+        code: ErrorCodes.methodNotAllowed,
+        message: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`,
+      };
+      return reply.status(405).header('Allow', allowed.join(', ')).send(body);
+    }
+    const body: ErrorMessage = { status: 404, code: ErrorCodes.notFound, message: `No route ${request.method} ${path}.` };
     return reply.status(404).send(body);
   });
 }

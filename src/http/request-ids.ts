@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+/**
+ * Ids are echoed into response headers and logs, so only plain tokens are taken as sent
+ * (UUIDs, ULIDs, `svc:1234`…); anything else (spaces, quotes, a repeated header joined by ", ")
+ * is replaced by a fresh UUID rather than reflected.
+ */
 const ID_PATTERN = /^[\w.:-]{1,200}$/;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -19,14 +24,21 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Sets both id headers on a reply. Also used for the errors Fastify raises before any hook runs
+ * (a malformed URL), which is why the correlation id is read again when no hook stored it.
+ */
+export function echoRequestIds(request: FastifyRequest, reply: FastifyReply): void {
+  request.correlationId ||= headerValue(request.headers['x-correlation-id']) ?? randomUUID();
+  reply.header('X-Request-ID', request.id);
+  reply.header('X-Correlation-ID', request.correlationId);
+}
+
 /** Every response, errors included, echoes X-Request-ID and X-Correlation-ID. */
 export function registerRequestIds(app: FastifyInstance): void {
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request) => {
     request.correlationId = headerValue(request.headers['x-correlation-id']) ?? randomUUID();
   });
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('X-Request-ID', request.id);
-    reply.header('X-Correlation-ID', request.correlationId || randomUUID());
-  });
+  app.addHook('onSend', async (request, reply) => echoRequestIds(request, reply));
 }

@@ -66,19 +66,28 @@ export interface TestServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `sluice serve` as a child process on a free port and waits until it listens. */
-export async function startTestServer(store: Store, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+/** The child's environment: the test defaults, the store's, then `extraEnv`, where `undefined` removes a variable. */
+function serverEnv(store: Store, extraEnv: Record<string, string | undefined>): Record<string, string> {
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SLUICE_JWT_SECRET: TEST_SECRET,
+    SLUICE_LOG_LEVEL: 'info',
+    ...store.env,
+    ...extraEnv,
+  };
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/**
+ * Starts `sluice serve` as a child process on a free port and waits until it listens.
+ * `extraEnv` overrides the defaults; `{ SLUICE_JWT_SECRET: undefined }` starts it without one.
+ */
+export async function startTestServer(store: Store, extraEnv: Record<string, string | undefined> = {}): Promise<TestServer> {
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SLUICE_JWT_SECRET: TEST_SECRET,
-      SLUICE_LOG_LEVEL: 'info',
-      ...store.env,
-      ...extraEnv,
-    },
+    env: serverEnv(store, extraEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

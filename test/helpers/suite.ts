@@ -26,7 +26,7 @@ export interface SuiteContext {
 }
 
 export interface SuiteOptions {
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
 }
 
 /**

@@ -39,7 +39,8 @@ export const PipelineVersionInput = Type.Object(
   {
     name: Name,
     pipelineTemplateId: Uuid,
-    inputCatalogs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), Type.String({ pattern: CATALOG_HRN })),
+    // additionalProperties: a Record keyed by a pattern would otherwise let any other key through unchecked.
+    inputCatalogs: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), Type.String({ pattern: CATALOG_HRN }), { additionalProperties: false }),
     outputCatalogHRN: Type.String({ pattern: CATALOG_HRN }),
     schedulerConfiguration: Type.Optional(SchedulerConfiguration),
     clusterConfiguration: Type.Optional(ClusterConfigurationInput),
