@@ -80,12 +80,26 @@ export async function listVersions(db: Db, pipelineId: string): Promise<Pipeline
     .execute();
 }
 
-/** Deletes the version only while it is `ready`; the caller learns which it was. */
-export async function deleteVersionIfReady(db: Db, versionId: string): Promise<'deleted' | 'active' | 'gone'> {
+/**
+ * Deletes the version only while it is `ready` with no operation in flight; the caller learns
+ * which it was. The pipeline is locked first, as operations are accepted under that same lock.
+ */
+export async function deleteVersionIfReady(db: Db, versionId: string): Promise<'deleted' | 'active' | 'pending' | 'gone'> {
   return db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('pipelineVersions').select('pipelineId').where('id', '=', versionId).executeTakeFirst();
+    if (!found) return 'gone';
+    await trx.selectFrom('pipelines').select('id').where('id', '=', found.pipelineId).forUpdate().execute();
     const row = await trx.selectFrom('pipelineVersions').select('state').where('id', '=', versionId).forUpdate().executeTakeFirst();
     if (!row) return 'gone';
     if (row.state !== 'ready') return 'active';
+    const pending = await trx
+      .selectFrom('operations')
+      .select('id')
+      .where('versionId', '=', versionId)
+      .where('state', 'in', ['accepted', 'being_processed'])
+      .limit(1)
+      .executeTakeFirst();
+    if (pending) return 'pending';
     await trx.deleteFrom('pipelineVersions').where('id', '=', versionId).execute();
     return 'deleted';
   });

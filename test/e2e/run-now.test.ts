@@ -36,6 +36,13 @@ describeOnStores('run-now batch jobs', (ctx) => {
     const ops = (await ctx.api('GET', `${d.base}/operations`)).body;
     assert.deepEqual(ops.map((o: { requestType: string }) => o.requestType), ['job_terminate_to_ready', 'activate']);
     assert.equal(ops[0].userId, 'sluice-service');
+    const verbose = (await ctx.api('GET', `${d.base}?verbose=true`)).body;
+    assert.equal(verbose.latestOperation.id, ops[0].id);
+    assert.equal(verbose.latestJob.id, job.id);
+    assert.equal(verbose.latestJob.state, 'completed');
+    const listed = (await ctx.api('GET', `/v2/pipelines/${d.pipelineId}/versions?verbose=true`)).body;
+    assert.equal(listed[0].latestJob.id, job.id);
+    assert.equal((await ctx.api('GET', d.base)).body.latestJob, undefined);
     const log = await fetch(job.loggingUrl, { headers: { authorization: `Bearer ${await ctx.tokenFor({ realm: 'realm-a' })}` } });
     assert.equal(log.status, 200);
     assert.match(await log.text(), new RegExp(`job ${job.id} of version ${d.versionId}`));

@@ -45,6 +45,8 @@ export async function createStore(kind: StoreKind, label: string): Promise<Store
     kind,
     env,
     async dispose() {
+      // Jobs run detached from the server; end any a test left running (their command lines name the data folder).
+      await killProcessesMentioning(dataDir);
       if (schema) {
         const client = new pg.Client({ connectionString: POSTGRES_URL });
         await client.connect();
@@ -57,6 +59,23 @@ export async function createStore(kind: StoreKind, label: string): Promise<Store
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** SIGKILLs the process group of every process whose command line mentions `text`. */
+export async function killProcessesMentioning(text: string): Promise<number> {
+  let killed = 0;
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmdline = await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (!cmdline.includes(text)) continue;
+    try {
+      process.kill(-Number(entry), 'SIGKILL');
+      killed++;
+    } catch {
+      try { process.kill(Number(entry), 'SIGKILL'); killed++; } catch { /* already gone */ }
+    }
+  }
+  return killed;
 }
 
 export interface TestServer {

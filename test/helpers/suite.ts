@@ -21,8 +21,11 @@ export interface SuiteContext {
   /** A client with any token. */
   as(token: string | null): Request;
   tokenFor: typeof tokenFor;
-  /** Stops the server and starts it again on the same store (restart persistence). */
-  restart(): Promise<void>;
+  /** Stops the server (SIGTERM, or SIGKILL for a crash) and starts it again on the same store. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops the server without starting it again (until `start`). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  start(): Promise<void>;
 }
 
 export interface SuiteOptions {
@@ -47,8 +50,12 @@ export function describeOnStores(name: string, body: (ctx: SuiteContext) => void
         ctx.other = client(ctx.server.url, other);
         ctx.as = (token) => client(ctx.server.url, token ?? undefined);
       };
-      ctx.restart = async () => {
-        await ctx.server.stop();
+      ctx.stop = async (signal) => {
+        await ctx.server.stop(signal);
+      };
+      ctx.start = connect;
+      ctx.restart = async (signal) => {
+        await ctx.server.stop(signal);
         await connect();
       };
       before(async () => {

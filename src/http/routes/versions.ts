@@ -10,12 +10,15 @@ import { findRuntime, runtimeKindOf } from '../../domain/runtime-catalog.js';
 import { isEmptySchedule, schedulerConfigurationProblems } from '../../domain/scheduler-configuration.js';
 import { streamConfigurationProblems } from '../../domain/stream-configuration.js';
 import type { Services } from '../../services.js';
-import type { TemplateRow } from '../../store/schema.js';
+import type { PipelineVersionRow, TemplateRow } from '../../store/schema.js';
 import { findTemplate } from '../../store/templates.js';
 import * as store from '../../store/versions.js';
 import { principal } from '../auth-hook.js';
 import { pipelineFromPath, versionFromPath } from '../lookups.js';
-import { presentVersion } from '../present.js';
+import { presentJob, presentOperation, presentVersion } from '../present.js';
+import { latestJobs } from '../../store/jobs.js';
+import { latestOperations } from '../../store/operations.js';
+import { baseUrlOf } from './jobs.js';
 import { errors, PipelineIdParams } from '../schemas/common.js';
 import { PipelineVersion, PipelineVersionInput, VerboseQuery, VersionParams } from '../schemas/version.js';
 import type { TypedApp } from './types.js';
@@ -55,6 +58,21 @@ function checkVersion(services: Services, input: PipelineVersionInput, template:
   return cluster;
 }
 
+/** `verbose=true`: each version with its latest operation and latest job. */
+async function presentVerbose(services: Services, rows: PipelineVersionRow[], baseUrl: string) {
+  const ids = rows.map((row) => row.id);
+  const [operations, jobs] = await Promise.all([latestOperations(services.db, ids), latestJobs(services.db, ids)]);
+  return rows.map((row) => {
+    const operation = operations.get(row.id);
+    const job = jobs.get(row.id);
+    return {
+      ...presentVersion(row, services.config.region),
+      latestOperation: operation ? presentOperation(operation) : undefined,
+      latestJob: job ? presentJob(job, services.config.region, baseUrl) : undefined,
+    };
+  });
+}
+
 export function versionRoutes(app: TypedApp, services: Services): void {
   const region = services.config.region;
 
@@ -66,7 +84,8 @@ export function versionRoutes(app: TypedApp, services: Services): void {
   }, async (request) => {
     const pipeline = await pipelineFromPath(services, principal(request), request.params.pipelineId);
     const rows = await store.listVersions(services.db, pipeline.id);
-    return rows.map((row) => presentVersion(row, region));
+    if (request.query.verbose !== 'true') return rows.map((row) => presentVersion(row, region));
+    return presentVerbose(services, rows, baseUrlOf(services, request));
   });
 
   app.post('/v2/pipelines/:pipelineId/versions', {
@@ -110,7 +129,8 @@ export function versionRoutes(app: TypedApp, services: Services): void {
     },
   }, async (request) => {
     const { version } = await versionFromPath(services, principal(request), request.params);
-    return presentVersion(version, region);
+    if (request.query.verbose !== 'true') return presentVersion(version, region);
+    return (await presentVerbose(services, [version], baseUrlOf(services, request)))[0];
   });
 
   app.delete('/v2/pipelines/:pipelineId/versions/:versionId', {
@@ -121,6 +141,9 @@ export function versionRoutes(app: TypedApp, services: Services): void {
     if (outcome === 'gone') throw notFound('Pipeline version', request.params.versionId);
     if (outcome === 'active') {
       throw preconditionFailed(`Pipeline version ${version.id} is not ready; cancel or deactivate it before deleting it.`);
+    }
+    if (outcome === 'pending') {
+      throw preconditionFailed(`Pipeline version ${version.id} has an operation in flight; wait until it has finished.`);
     }
     return reply.status(204).send(null);
   });
