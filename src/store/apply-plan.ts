@@ -48,6 +48,7 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
         created: now,
         updated: now,
         ended: null,
+        resolverBaseline: null,
       }).execute();
     }
     if (plan.job && job) {

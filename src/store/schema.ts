@@ -75,6 +75,7 @@ export interface PipelineVersionsTable {
   multiRegionEnabled: boolean;
   nextJobAttempt: Timestamp | null;
   runMode: string | null;
+  lastCronTick: Timestamp | null;
   created: Timestamp;
   updated: Timestamp;
 }
@@ -127,6 +128,26 @@ export interface JobsTable {
   created: Timestamp;
   updated: Timestamp;
   ended: Timestamp | null;
+  resolverBaseline: Json<Record<string, number> | null> | null;
+}
+
+export interface CatalogVersionsTable {
+  realm: string;
+  catalogHrn: string;
+  version: number;
+  published: Timestamp;
+  publishedBy: string;
+}
+
+export interface TriggerDecisionsTable {
+  seq: Generated<number>;
+  versionId: string;
+  at: Timestamp;
+  trigger: string;
+  observed: Json<Record<string, unknown>>;
+  decision: string;
+  reason: string;
+  jobId: string | null;
 }
 
 export interface EgressRulesTable {
@@ -155,6 +176,8 @@ export interface Tables {
   pipelineVersions: PipelineVersionsTable;
   operations: OperationsTable;
   jobs: JobsTable;
+  catalogVersions: CatalogVersionsTable;
+  triggerDecisions: TriggerDecisionsTable;
   egressRules: EgressRulesTable;
   egressAuditLog: EgressAuditLogTable;
 }
@@ -167,4 +190,5 @@ export type EgressRuleRow = Selectable<EgressRulesTable>;
 export type EgressAuditRow = Selectable<EgressAuditLogTable>;
 export type OperationRow = Selectable<OperationsTable>;
 export type JobRow = Selectable<JobsTable>;
+export type TriggerDecisionRow = Selectable<TriggerDecisionsTable>;
 export type NewPipelineVersion = Insertable<PipelineVersionsTable>;

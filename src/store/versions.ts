@@ -55,6 +55,7 @@ export async function insertVersion(db: Db, version: NewVersion): Promise<Pipeli
         billingTag: version.billingTag ?? null,
         nextJobAttempt: null,
         runMode: null,
+        lastCronTick: null,
         updated: version.created,
       })
       .returningAll()
