@@ -1,4 +1,5 @@
 import { fieldError, invalidState, validationError, type FieldError } from './errors.js';
+import { pointerSegment } from './json-pointer.js';
 import { decide, kindOf, type UserOperation, type VersionKind, type VersionState } from './state-machine.js';
 
 export interface InputVersionRequest {
@@ -67,7 +68,7 @@ function checkActivation(request: ActivateRequest, runtime: 'batch' | 'stream', 
     if (request.inputCatalogs && !(label in inputs)) problems.push({ field: '/inputCatalogs', message: `is missing the input catalog "${label}"`, code: 'E1000' });
   }
   for (const [label, input] of Object.entries(inputs)) {
-    const at = `/inputCatalogs/${label}`;
+    const at = `/inputCatalogs/${pointerSegment(label)}`;
     if (!labels.includes(label)) problems.push({ field: at, message: `"${label}" is not an input catalog of this version`, invalidValue: label, code: 'E1000' });
     if (input.version < 0) problems.push({ field: `${at}/version`, message: 'must be 0 or more', invalidValue: input.version, code: 'E1000' });
     if (input.processingType === 'changes') {

@@ -18,7 +18,10 @@ function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null 
   const process = o.process ?? { status: 'not-launched' };
   if (process.status === 'not-launched') {
     if (job.startDeadline && o.now > job.startDeadline) {
-      return endJob(o, 'failed', null, `The job did not start within ${settings.startTimeoutMs / 1000} s.`);
+      const message = `The job did not start within ${settings.startTimeoutMs / 1000} s.`;
+      const plan = endJob(o, 'failed', null, message);
+      // It never ran, so the activation failed (as when the launch itself fails), not "started; it ended: failed".
+      return o.operation?.type === 'activate' ? { ...plan, operation: { state: 'failed', message } } : plan;
     }
     return { reason: 'launch the job process', process: 'launch' };
   }
@@ -78,12 +81,17 @@ function endJob(o: Observation, end: JobEnd, exitCode: number | null, message: s
       operation: activation,
     };
   }
+  // A cancel that raced the job's own end has what it asked for (the version is ready); left
+  // pending it would next be refused as "not possible in state ready".
+  const cancel = o.operation?.type === 'cancel'
+    ? { state: 'succeeded' as const, message: `Job ${o.job!.id} had already ended (${end}) before it could be stopped; the version is ready.` }
+    : undefined;
   return {
     reason: `the ${mode} job ended: ${end}`,
     job: { state: end, exitCode, message },
     version: { state: 'ready', runMode: null },
     serviceOperation: { type: 'job_terminate_to_ready', message },
-    operation: activation,
+    operation: activation ?? cancel,
   };
 }
 

@@ -1,0 +1,345 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decide } from '../../src/domain/reconcile.js';
+import type { Observation, Plan, ReconcileSettings } from '../../src/domain/reconcile-types.js';
+
+const NOW = new Date('2024-05-01T12:00:00.000Z');
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+const settings: ReconcileSettings = { stopGraceMs: 30_000, startTimeoutMs: 60_000 };
+
+type Overrides = {
+  version?: Partial<Observation['version']>;
+  operation?: Partial<NonNullable<Observation['operation']>> | null;
+  job?: Partial<NonNullable<Observation['job']>> | null;
+} & Partial<Omit<Observation, 'version' | 'operation' | 'job'>>;
+
+/** A version in `ready` with nothing going on; each case changes what it needs. */
+function observe(o: Overrides = {}): Observation {
+  const { version, operation, job, ...rest } = o;
+  return {
+    now: NOW,
+    version: { id: 'v-1', state: 'ready', runMode: null, kindWithoutPins: 'run-now', hasResolverSchedule: false, ...version },
+    templateCreated: true,
+    otherVersionActive: false,
+    operation: operation ? { id: 'op-1', type: 'activate', deadline: at(300), pinsCatalogVersions: false, ...operation } : undefined,
+    job: job
+      ? { id: 'job-1', state: 'running', launched: true, stopRequested: null, stopDeadline: null, startDeadline: at(60), ...job }
+      : undefined,
+    ...rest,
+  };
+}
+
+/** A running version of `mode` with its job up and no operation. */
+const running = (mode: 'run-now' | 'scheduled' | 'stream', more: Overrides = {}) => observe({
+  ...more,
+  version: { state: 'running', runMode: mode, kindWithoutPins: mode, ...more.version },
+  job: { ...more.job },
+});
+
+/** Expected plans leave out `reason` (free text); a RegExp matches a message. */
+type Matcher<T> = T extends string ? string | RegExp : T extends Date ? Date : T extends object ? { [K in keyof T]?: Matcher<T[K]> } : T;
+type ExpectedPlan = Matcher<Omit<Plan, 'reason'>>;
+
+/** Deep equality where a RegExp matches a string, and undefined fields count as absent. */
+function assertMatches(actual: unknown, expected: unknown, at = 'plan'): void {
+  if (expected instanceof RegExp) {
+    assert.equal(typeof actual, 'string', `${at}: expected a string`);
+    assert.match(actual as string, expected, at);
+    return;
+  }
+  if (expected instanceof Date || expected === null || typeof expected !== 'object') {
+    assert.deepEqual(actual, expected, at);
+    return;
+  }
+  assert.ok(actual !== null && typeof actual === 'object', `${at}: expected an object, got ${String(actual)}`);
+  const present = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined).map(([k]) => k).sort();
+  assert.deepEqual(present(actual as object), present(expected), `${at}: fields`);
+  for (const [key, value] of Object.entries(expected)) {
+    if (value !== undefined) assertMatches((actual as Record<string, unknown>)[key], value, `${at}.${key}`);
+  }
+}
+
+const cases: { name: string; observation: Observation; plan: ExpectedPlan | null }[] = [
+  // ── activation, no job yet ──
+  {
+    name: 'activate a run-now version: create a job, version running',
+    observation: observe({ operation: { type: 'activate' } }),
+    plan: {
+      createJob: { kind: 'run-now', executionMode: 'on-demand' },
+      version: { state: 'running', runMode: 'run-now', clearResolverSchedule: false },
+    },
+  },
+  {
+    name: 'activate with pinned versions a version with a resolver schedule: one run-now, schedule cleared',
+    observation: observe({
+      version: { kindWithoutPins: 'scheduled', hasResolverSchedule: true },
+      operation: { type: 'activate', pinsCatalogVersions: true },
+    }),
+    plan: {
+      createJob: { kind: 'run-now', executionMode: 'on-demand' },
+      version: { state: 'running', runMode: 'run-now', clearResolverSchedule: true },
+    },
+  },
+  {
+    name: 'activate a stream version: create a job, version running',
+    observation: observe({ version: { kindWithoutPins: 'stream' }, operation: { type: 'activate' } }),
+    plan: {
+      createJob: { kind: 'stream', executionMode: 'on-demand' },
+      version: { state: 'running', runMode: 'stream', clearResolverSchedule: false },
+    },
+  },
+  {
+    name: 'activate a scheduled version: version scheduled, operation succeeded, no job',
+    observation: observe({ version: { kindWithoutPins: 'scheduled', hasResolverSchedule: true }, operation: { type: 'activate' } }),
+    plan: {
+      version: { state: 'scheduled', runMode: 'scheduled' },
+      operation: { state: 'succeeded', message: /scheduled/ },
+    },
+  },
+  {
+    name: 'activate refused: the template is not created',
+    observation: observe({ templateCreated: false, operation: { type: 'activate' } }),
+    plan: { operation: { state: 'failed', message: /template is not in state created/ } },
+  },
+  {
+    name: 'activate refused: another version of the pipeline is active',
+    observation: observe({ otherVersionActive: true, operation: { type: 'activate' } }),
+    plan: { operation: { state: 'failed', message: /Another version of this pipeline is active/ } },
+  },
+  {
+    name: 'activate refused on processing: the version is no longer ready',
+    observation: observe({ version: { state: 'scheduled', runMode: 'scheduled', kindWithoutPins: 'scheduled' }, operation: { type: 'activate' } }),
+    plan: { operation: { state: 'failed', message: /state scheduled\b/ } },
+  },
+  {
+    name: 'cancel a scheduled version with no job: ready, succeeded',
+    observation: observe({ version: { state: 'scheduled', runMode: 'scheduled', kindWithoutPins: 'scheduled' }, operation: { type: 'cancel' } }),
+    plan: { version: { state: 'ready', runMode: null }, operation: { state: 'succeeded', message: /ready/ } },
+  },
+  {
+    name: 'deactivate a paused stream version: ready, succeeded',
+    observation: observe({ version: { state: 'paused', runMode: 'stream', kindWithoutPins: 'stream' }, operation: { type: 'deactivate' } }),
+    plan: { version: { state: 'ready', runMode: null }, operation: { state: 'succeeded', message: /ready/ } },
+  },
+  {
+    name: 'an operation that is allowed but not implemented fails saying so',
+    observation: observe({ version: { state: 'scheduled', runMode: 'scheduled', kindWithoutPins: 'scheduled' }, operation: { type: 'pause' } }),
+    plan: { operation: { state: 'failed', message: /pause operation is not available/ } },
+  },
+  // ── starting the job ──
+  {
+    name: 'a job not launched yet: launch it',
+    observation: running('run-now', { job: { state: 'starting', launched: false }, process: { status: 'not-launched' }, operation: { type: 'activate' } }),
+    plan: { process: 'launch' },
+  },
+  {
+    name: 'no process status observed counts as not launched',
+    observation: running('run-now', { job: { state: 'starting', launched: false } }),
+    plan: { process: 'launch' },
+  },
+  {
+    name: 'the start deadline passed (run-now): job failed, version ready, activation failed',
+    observation: running('run-now', {
+      job: { state: 'starting', launched: false, startDeadline: at(-1) },
+      process: { status: 'not-launched' },
+      operation: { type: 'activate' },
+    }),
+    plan: {
+      job: { state: 'failed', exitCode: null, message: /did not start within 60 s/ },
+      version: { state: 'ready', runMode: null },
+      serviceOperation: { type: 'job_terminate_to_ready', message: /did not start within 60 s/ },
+      operation: { state: 'failed', message: /did not start within 60 s/ },
+    },
+  },
+  {
+    name: 'the start deadline passed (scheduled, no operation): job failed, version back to scheduled',
+    observation: running('scheduled', { job: { state: 'starting', launched: false, startDeadline: at(-1) }, process: { status: 'not-launched' } }),
+    plan: {
+      job: { state: 'failed', exitCode: null, message: /did not start/ },
+      version: { state: 'scheduled', runMode: 'scheduled' },
+      serviceOperation: { type: 'job_terminate', message: /did not start/ },
+    },
+  },
+  {
+    name: 'the start deadline is not passed at the very instant',
+    observation: running('run-now', { job: { state: 'starting', launched: false, startDeadline: NOW }, process: { status: 'not-launched' } }),
+    plan: { process: 'launch' },
+  },
+  {
+    name: 'process alive, job starting: job running, activation succeeded',
+    observation: running('run-now', { job: { state: 'starting' }, process: { status: 'alive' }, operation: { type: 'activate' } }),
+    plan: { job: { state: 'running' }, operation: { state: 'succeeded', message: /Job job-1 is running/ } },
+  },
+  {
+    name: 'process alive, job starting, no operation (a service run): job running only',
+    observation: running('scheduled', { job: { state: 'starting' }, process: { status: 'alive' } }),
+    plan: { job: { state: 'running' } },
+  },
+  // ── cancel ──
+  {
+    name: 'cancel with the job alive: stop requested with a grace deadline, SIGTERM',
+    observation: running('run-now', { process: { status: 'alive' }, operation: { type: 'cancel' } }),
+    plan: { job: { stopRequested: 'cancel', stopDeadline: at(30) }, process: 'terminate' },
+  },
+  {
+    name: 'stopping within the grace period: wait',
+    observation: running('run-now', {
+      job: { stopRequested: 'cancel', stopDeadline: at(10) }, process: { status: 'alive' }, operation: { type: 'cancel' },
+    }),
+    plan: null,
+  },
+  {
+    name: 'the stop grace period passed: SIGKILL',
+    observation: running('run-now', {
+      job: { stopRequested: 'cancel', stopDeadline: at(-1) }, process: { status: 'alive' }, operation: { type: 'cancel' },
+    }),
+    plan: { process: 'kill' },
+  },
+  {
+    name: 'the canceled job exited: job canceled, version ready, cancel succeeded',
+    observation: running('run-now', {
+      job: { stopRequested: 'cancel', stopDeadline: at(10) }, process: { status: 'exited', code: 143 }, operation: { type: 'cancel' },
+    }),
+    plan: {
+      job: { state: 'canceled', exitCode: 143, message: 'Canceled.' },
+      version: { state: 'ready', runMode: null },
+      operation: { state: 'succeeded', message: /Job job-1 was canceled/ },
+    },
+  },
+  {
+    name: 'the canceled job of a scheduled version vanished after SIGKILL: canceled, version ready',
+    observation: running('scheduled', {
+      job: { stopRequested: 'cancel', stopDeadline: at(-5) }, process: { status: 'vanished' }, operation: { type: 'cancel' },
+    }),
+    plan: {
+      job: { state: 'canceled', exitCode: null, message: 'Canceled.' },
+      version: { state: 'ready', runMode: null },
+      operation: { state: 'succeeded', message: /canceled/ },
+    },
+  },
+  // ── the job ends by itself ──
+  {
+    name: 'exit 0, run-now: completed, version ready, job_terminate_to_ready',
+    observation: running('run-now', { process: { status: 'exited', code: 0 } }),
+    plan: {
+      job: { state: 'completed', exitCode: 0, message: 'The job completed.' },
+      version: { state: 'ready', runMode: null },
+      serviceOperation: { type: 'job_terminate_to_ready', message: 'The job completed.' },
+    },
+  },
+  {
+    name: 'exit 0, scheduled: completed, version back to scheduled, job_terminate',
+    observation: running('scheduled', { process: { status: 'exited', code: 0 } }),
+    plan: {
+      job: { state: 'completed', exitCode: 0, message: 'The job completed.' },
+      version: { state: 'scheduled', runMode: 'scheduled' },
+      serviceOperation: { type: 'job_terminate', message: 'The job completed.' },
+    },
+  },
+  {
+    name: 'exit 0, scheduled version paused meanwhile: completed, version stays paused',
+    observation: running('scheduled', { version: { state: 'paused' }, process: { status: 'exited', code: 0 } }),
+    plan: { job: { state: 'completed', exitCode: 0, message: 'The job completed.' } },
+  },
+  {
+    name: 'exit 3: failed with the code and the log tail',
+    observation: running('run-now', { process: { status: 'exited', code: 3 }, logTail: 'Exception in thread "main"\n  at Main.main' }),
+    plan: {
+      job: { state: 'failed', exitCode: 3, message: /exited with code 3\. Last lines of its log:\nException in thread "main"\n {2}at Main\.main$/ },
+      version: { state: 'ready', runMode: null },
+      serviceOperation: { type: 'job_terminate_to_ready', message: /exited with code 3/ },
+    },
+  },
+  {
+    name: 'exit 3 with an empty log: no empty tail',
+    observation: running('run-now', { process: { status: 'exited', code: 3 }, logTail: '' }),
+    plan: {
+      job: { state: 'failed', exitCode: 3, message: 'The job exited with code 3.' },
+      version: { state: 'ready', runMode: null },
+      serviceOperation: { type: 'job_terminate_to_ready', message: 'The job exited with code 3.' },
+    },
+  },
+  {
+    name: 'the process vanished: failed, saying it ended without an exit status',
+    observation: running('run-now', { process: { status: 'vanished' }, logTail: 'last line' }),
+    plan: {
+      job: { state: 'failed', exitCode: null, message: /disappeared without an exit status.*\n?.*last line$/s },
+      version: { state: 'ready', runMode: null },
+      serviceOperation: { type: 'job_terminate_to_ready', message: /disappeared/ },
+    },
+  },
+  {
+    name: 'a job that ended before it was seen running still settles its activation',
+    observation: running('run-now', { job: { state: 'starting' }, process: { status: 'exited', code: 0 }, operation: { type: 'activate' } }),
+    plan: {
+      job: { state: 'completed', exitCode: 0, message: 'The job completed.' },
+      version: { state: 'ready', runMode: null },
+      serviceOperation: { type: 'job_terminate_to_ready', message: 'The job completed.' },
+      operation: { state: 'succeeded', message: /Job job-1 was started; it ended: completed/ },
+    },
+  },
+  {
+    name: 'a cancel that raced the run-now job\'s own end: job completed, version ready, cancel succeeded',
+    observation: running('run-now', { process: { status: 'exited', code: 0 }, operation: { type: 'cancel' } }),
+    plan: {
+      job: { state: 'completed', exitCode: 0, message: 'The job completed.' },
+      version: { state: 'ready', runMode: null },
+      serviceOperation: { type: 'job_terminate_to_ready', message: 'The job completed.' },
+      operation: { state: 'succeeded', message: /Job job-1 had already ended \(completed\).*version is ready/ },
+    },
+  },
+  {
+    name: 'a cancel that raced a scheduled job\'s end: version back to scheduled; the cancel is taken up next (case above: no job, scheduled → ready)',
+    observation: running('scheduled', { process: { status: 'exited', code: 1 }, operation: { type: 'cancel' } }),
+    plan: {
+      job: { state: 'failed', exitCode: 1, message: 'The job exited with code 1.' },
+      version: { state: 'scheduled', runMode: 'scheduled' },
+      serviceOperation: { type: 'job_terminate', message: 'The job exited with code 1.' },
+    },
+  },
+  // ── deadlines and quiet ──
+  {
+    name: 'the operation deadline passed while the job stops: failed, naming the step',
+    observation: running('run-now', {
+      job: { stopRequested: 'cancel', stopDeadline: at(10) },
+      process: { status: 'alive' },
+      operation: { type: 'cancel', deadline: at(-1) },
+    }),
+    plan: { operation: { state: 'failed', message: 'The cancel operation timed out while waiting for the job to stop.' } },
+  },
+  {
+    name: 'the operation deadline is not passed at the very instant',
+    observation: running('run-now', {
+      job: { stopRequested: 'cancel', stopDeadline: at(10) },
+      process: { status: 'alive' },
+      operation: { type: 'cancel', deadline: NOW },
+    }),
+    plan: null,
+  },
+  { name: 'nothing to do: a ready version with no operation', observation: observe(), plan: null },
+  { name: 'nothing to do: a running job with no operation', observation: running('run-now', { process: { status: 'alive' } }), plan: null },
+  { name: 'nothing to do: a running stream job', observation: running('stream', { process: { status: 'alive' } }), plan: null },
+];
+
+describe('reconcile decide', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const plan = decide(c.observation, settings);
+      if (c.plan === null) {
+        assert.equal(plan, null, `expected nothing to do, got: ${plan?.reason}`);
+        return;
+      }
+      assert.ok(plan, 'expected a plan');
+      assert.ok(plan.reason.length > 0, 'a plan says why');
+      const { reason: _reason, ...rest } = plan;
+      assertMatches(rest, c.plan);
+    });
+  }
+
+  it('is pure: the same observation gives the same plan, and the observation is not changed', () => {
+    const o = running('run-now', { process: { status: 'alive' }, operation: { type: 'cancel' } });
+    const copy = structuredClone(o);
+    assert.deepEqual(decide(o, settings), decide(o, settings));
+    assert.deepEqual(o, copy);
+  });
+});
