@@ -35,6 +35,13 @@ export interface EngineConfig {
   java: string;
   heapMbPerUnit: number;
   maxHeapMb: number;
+  /** Where catalog versions come from: Sluice's own registry, or the hosted metadata service. */
+  catalogSource: 'local' | 'hosted';
+  metadataUrl?: string;
+  metadataToken?: string;
+  catalogPollMs: number;
+  /** `manual`: time moves only when told (tests drive cron); never for production. */
+  clock: 'system' | 'manual';
 }
 
 type Env = Record<string, string | undefined>;
@@ -86,6 +93,13 @@ function schemaFrom(env: Env): string {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 function engineFrom(env: Env): EngineConfig {
   const ms = (name: string, fallback: number) => intFrom(env, name, fallback, { min: 1, max: DAY_MS });
   return {
@@ -98,7 +112,19 @@ function engineFrom(env: Env): EngineConfig {
     java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
     heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
     maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),
+    catalogSource: oneOf(env, 'SLUICE_CATALOG_SOURCE', ['local', 'hosted'] as const, 'local'),
+    metadataUrl: env.SLUICE_METADATA_URL || undefined,
+    metadataToken: env.SLUICE_METADATA_TOKEN || undefined,
+    catalogPollMs: ms('SLUICE_CATALOG_POLL_MS', 60_000),
+    clock: oneOf(env, 'SLUICE_CLOCK', ['system', 'manual'] as const, 'system'),
   };
+}
+
+function checkEngine(engine: EngineConfig): EngineConfig {
+  if (engine.catalogSource === 'hosted' && !engine.metadataUrl) {
+    throw new Error('SLUICE_CATALOG_SOURCE=hosted needs SLUICE_METADATA_URL (with {catalogHrn} where the HRN goes)');
+  }
+  return engine;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -121,6 +147,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     region: env.SLUICE_REGION || 'local',
     publicUrl: urlFrom(env, 'SLUICE_PUBLIC_URL'),
-    engine: engineFrom(env),
+    engine: checkEngine(engineFrom(env)),
   };
 }

@@ -10,6 +10,11 @@ import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
 import { locationOf } from './engine/observation.js';
+import { ManualClock, systemClock } from './engine/clock.js';
+import { TriggerScheduler } from './engine/triggers.js';
+import { LocalCatalogRegistry } from './catalogs/local-registry.js';
+import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
+import type { CatalogVersionSource } from './catalogs/source.js';
 
 export interface RunningServer {
   app: App;
@@ -34,12 +39,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const checker = new TemplateChecker(database.db);
   const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), config.engine);
   let reconciler: Reconciler | undefined;
+  const manualClock = config.engine.clock === 'manual' ? new ManualClock() : undefined;
+  const clock = manualClock ?? systemClock;
+  const registry = config.engine.catalogSource === 'local' ? new LocalCatalogRegistry(database.db) : undefined;
+  const source: CatalogVersionSource = registry ?? new HostedMetadataSource({
+    urlTemplate: config.engine.metadataUrl!,
+    token: config.engine.metadataToken,
+    timeoutMs: 10_000,
+  });
   const services: Services = {
     config,
     db: database.db,
     catalog,
     packagesDir,
-    now: () => new Date(),
+    now: () => clock.now(),
+    catalogRegistry: registry,
+    manualClock,
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake(),
     jobLogFile: (job) => runtime.logFile(locationOf(job)),
@@ -47,6 +62,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   await checker.checkPending();
+  const triggers = new TriggerScheduler({
+    db: database.db,
+    source,
+    runtime,
+    clock,
+    settings: { replicaId: config.engine.replicaId, pollMs: config.engine.catalogPollMs, startTimeoutMs: config.engine.startTimeoutMs },
+    log: app.log,
+    jobCreated: () => reconciler?.wake(),
+  });
   reconciler = new Reconciler({
     db: database.db,
     runtime,
@@ -54,15 +78,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     settings: config.engine,
     log: app.log,
     now: services.now,
+    hooks: triggers,
   });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
+  triggers.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      await triggers.stop();
       await reconciler?.stop();
       await checker.idle();
       await database.close();

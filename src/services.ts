@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import type { RuntimeCatalog } from './domain/runtime-catalog.js';
 import type { Db } from './store/database.js';
 import type { JobRow } from './store/schema.js';
+import type { LocalCatalogRegistry } from './catalogs/local-registry.js';
+import type { ManualClock } from './engine/clock.js';
 
 /** What route handlers may use: configuration, the store and the engine's entry points. */
 export interface Services {
@@ -17,4 +19,8 @@ export interface Services {
   operationAccepted(): void;
   /** The file a job's output goes to (served as its loggingUrl). */
   jobLogFile(job: JobRow): string;
+  /** The local catalog registry, when it is the catalog source. */
+  catalogRegistry?: LocalCatalogRegistry;
+  /** The manual clock, when SLUICE_CLOCK=manual. */
+  manualClock?: ManualClock;
 }

@@ -23,8 +23,15 @@ export interface EngineSettings extends ReconcileSettings {
   operationTimeoutMs: number;
 }
 
+/** What the trigger engine wants to hear from the reconciler about scheduled versions. */
+export interface ScheduleHooks {
+  versionScheduled(versionId: string, trigger: 'activated' | 'job-ended'): void;
+  jobCompleted(version: VersionWorld['version'], jobId: string, processed: Record<string, number>): Promise<void>;
+}
+
 export interface ReconcilerDeps {
   db: Db;
+  hooks?: ScheduleHooks;
   runtime: JobRuntime;
   catalog: RuntimeCatalog;
   settings: EngineSettings;
@@ -107,6 +114,16 @@ export class Reconciler {
     this.deps.log.warn({ versionId }, 'engine: version still has steps to take after a full pass');
   }
 
+  private async tellScheduler(world: VersionWorld, plan: Plan): Promise<void> {
+    const hooks = this.deps.hooks;
+    if (!hooks || world.version.runMode !== 'scheduled' && plan.version?.runMode !== 'scheduled') return;
+    if (plan.job?.state === 'completed' && world.job) {
+      const inputs = (world.job.catalogVersions?.inputCatalogs ?? {}) as Record<string, { version: number }>;
+      await hooks.jobCompleted(world.version, world.job.id, Object.fromEntries(Object.entries(inputs).map(([l, v]) => [l, v.version])));
+    }
+    if (plan.version?.state === 'scheduled') hooks.versionScheduled(world.version.id, plan.job ? 'job-ended' : 'activated');
+  }
+
   private async act(world: VersionWorld, plan: Plan): Promise<void> {
     const { db, runtime, settings, now } = this.deps;
     const newJob = plan.createJob && world.operation ? (() => {
@@ -121,6 +138,7 @@ export class Reconciler {
       };
     })() : undefined;
     await applyPlan(db, world, plan, now(), newJob);
+    await this.tellScheduler(world, plan);
     const job = world.job;
     if (!job) return;
     if (plan.process === 'launch') {

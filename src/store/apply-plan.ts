@@ -67,6 +67,10 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
         state: plan.version.state,
         runMode: plan.version.runMode,
         ...(plan.version.clearResolverSchedule ? { schedulerConfiguration: null } : {}),
+        // Out of scheduled mode: no next attempt; back in it (activate, resume): cron counts from now.
+        ...(plan.version.runMode === null ? { nextJobAttempt: null, lastCronTick: null } : {}),
+        ...(plan.version.state === 'scheduled' && operation?.requestType !== undefined && ['activate', 'resume'].includes(operation.requestType)
+          ? { lastCronTick: now } : {}),
         updated: now,
       }).where('id', '=', version.id).execute();
     }

@@ -7,8 +7,8 @@ import type { Db } from './database.js';
  */
 export async function publishCatalogVersion(db: Db, realm: string, catalogHrn: string, by: string, at: Date): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    // Serialises publishers of one catalog (the advisory lock is keyed by realm and HRN).
-    await sql`select pg_advisory_xact_lock(hashtext(${realm + '\u0000' + catalogHrn}))`.execute(trx);
+    // Serialises publishers of one catalog (an advisory lock keyed by realm and HRN; a hash collision only makes two catalogs wait for each other).
+    await sql`select pg_advisory_xact_lock(hashtext(${realm + ' ' + catalogHrn}))`.execute(trx);
     const { latest } = await trx
       .selectFrom('catalogVersions')
       .select((eb) => eb.fn.max<number | null>('version').as('latest'))

@@ -30,6 +30,11 @@ describe('loadConfig', () => {
         java: 'java',
         heapMbPerUnit: 256,
         maxHeapMb: 2048,
+        catalogSource: 'local',
+        metadataUrl: undefined,
+        metadataToken: undefined,
+        catalogPollMs: 60_000,
+        clock: 'system',
       },
     } satisfies Config);
   });

@@ -8,6 +8,7 @@ import { Pipeline } from '../schemas/pipeline.js';
 import { ResourceProfile, RuntimeEnvironment } from '../schemas/runtime-catalog.js';
 import { Template } from '../schemas/template.js';
 import { PipelineVersion } from '../schemas/version.js';
+import { catalogRoutes } from './catalogs.js';
 import { egressRuleRoutes } from './egress-rules.js';
 import { jobRoutes } from './jobs.js';
 import { lifecycleRoutes } from './lifecycle.js';
@@ -37,4 +38,5 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   lifecycleRoutes(app, services);
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);
+  catalogRoutes(app, services);
 }
