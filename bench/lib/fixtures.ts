@@ -1,0 +1,91 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { buildJar, multipartWith } from '../../test/helpers/jars.js';
+import { client, tokenFor, type Request } from '../../test/helpers/server.js';
+
+export const REALM = 'bench-realm';
+const GROUP = 'GROUP-00000000-0000-4000-8000-00000000be4c';
+
+/** A caller of one server: the token to send and a small JSON client for set-up requests. */
+export interface BenchCaller {
+  api: Request;
+  /** Headers for the load generator: the same OrgAdmin token the set-up used. */
+  headers: Record<string, string>;
+}
+
+export async function adminOf(url: string): Promise<BenchCaller> {
+  const token = await tokenFor({ realm: REALM, roles: ['OrgAdmin'], subject: 'bench-user', expiresIn: '2h' });
+  return { api: client(url, token), headers: { authorization: `Bearer ${token}` } };
+}
+
+let jar: Promise<Buffer> | undefined;
+/** One real JAR (javac + jar) per bench process, with entry point com.example.Main. */
+function exampleJar(): Promise<Buffer> {
+  jar ??= buildJar({ classes: ['com.example.Main'], mainClass: 'com.example.Main', entryPoints: ['com.example.Main'] })
+    .then(async (file) => {
+      const content = await fs.readFile(file);
+      await fs.rm(path.dirname(file), { recursive: true, force: true });
+      return content;
+    });
+  return jar;
+}
+
+async function expectStatus(api: Request, status: number, method: string, urlPath: string, body?: unknown) {
+  const res = await api(method, urlPath, body === undefined ? {} : { body });
+  if (res.status !== status) throw new Error(`${method} ${urlPath}: expected ${status}, got ${res.status}: ${res.text.slice(0, 500)}`);
+  return res.body;
+}
+
+/** Uploads the package and creates a template, waiting until its check has finished. */
+export async function createTemplate(api: Request): Promise<string> {
+  const upload = await api('POST', '/v2/packages', { rawBody: multipartWith('jarPackage', 'example.jar', await exampleJar()) });
+  if (upload.status !== 201) throw new Error(`package upload: ${upload.status}: ${upload.text.slice(0, 500)}`);
+  const template = await expectStatus(api, 201, 'POST', '/v2/templates', {
+    name: 'bench-template',
+    packageId: upload.body.id,
+    entryPointClassName: 'com.example.Main',
+    runtimeEnvironment: 'batch-3.0.0',
+    defaultClusterConfiguration: { workers: 2, workerUnits: 1, supervisorUnits: 1 },
+    inputCatalogIds: ['in'],
+    groupId: GROUP,
+  });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const current = await expectStatus(api, 200, 'GET', `/v2/templates/${template.id}`);
+    if (current.state === 'created') return template.id;
+    if (current.state !== 'creating') throw new Error(`template check ended in ${current.state}: ${current.stateMessage}`);
+    if (Date.now() > deadline) throw new Error('template stayed in creating for 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export interface PipelineFixture {
+  pipelineId: string;
+  versionIds: string[];
+}
+
+/**
+ * One pipeline with `count` versions, created over HTTP like a user would. Versions carry a
+ * runtime configuration and a schedule so that each one is of a realistic size on the wire.
+ */
+export async function pipelineWithVersions(api: Request, count: number): Promise<PipelineFixture> {
+  const templateId = await createTemplate(api);
+  const pipeline = await expectStatus(api, 201, 'POST', '/v2/pipelines', { name: 'bench-pipeline', groupId: GROUP });
+  const versionIds: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const version = await expectStatus(api, 201, 'POST', `/v2/pipelines/${pipeline.id}/versions`, {
+      name: `bench-version-${i}`,
+      pipelineTemplateId: templateId,
+      inputCatalogs: { in: 'hrn:here:data:::bench-input' },
+      outputCatalogHRN: 'hrn:here:data:::bench-output',
+      customRuntimeConfiguration: `bench.run=${i}\nbench.mode=throughput`,
+      schedulerConfiguration: { timeTriggerOptions: { cronJobExpression: '0 3 * * *', processingType: 'changes' } },
+    });
+    versionIds.push(version.id);
+  }
+  const listed = await expectStatus(api, 200, 'GET', `/v2/pipelines/${pipeline.id}/versions`);
+  if (!Array.isArray(listed) || listed.length !== count) {
+    throw new Error(`expected ${count} versions in the list, got ${Array.isArray(listed) ? listed.length : typeof listed}`);
+  }
+  return { pipelineId: pipeline.id, versionIds };
+}

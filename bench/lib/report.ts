@@ -1,0 +1,65 @@
+import os from 'node:os';
+import { median, type Comparison } from './ratio.js';
+
+export interface Target {
+  ratio: number;
+  /** 'higher': throughput-like, the ratio must reach the target; 'lower': duration-like. */
+  better: 'higher' | 'lower';
+}
+
+export interface ResultRow extends Comparison {
+  scenario: string;
+  /** Store, runtime or other variant the row was measured on. */
+  variant: string;
+  /** Unit of the subject and baseline figures, e.g. 'req/s' or 'ms'. */
+  unit: string;
+  target?: Target;
+  /** Further columns, by title (e.g. server CPU per request), shown after the ratio. */
+  extra?: Record<string, string>;
+}
+
+/** What a reader needs to weigh the figures: the machine, the runtime, the date, the settings. */
+export function printPreamble(title: string, settings: Record<string, string | number>): void {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`# ${title}`);
+  console.log(`date       ${new Date().toISOString()}`);
+  console.log(`machine    nproc ${os.availableParallelism()}, ${cpus[0]?.model ?? 'unknown cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${load}`);
+  console.log(`runtime    node ${process.version} (${process.platform}/${process.arch})`);
+  for (const [key, value] of Object.entries(settings)) console.log(`${key.padEnd(10)} ${value}`);
+  console.log('');
+}
+
+const figure = (value: number) => (value >= 100 ? Math.round(value).toString() : value.toPrecision(3));
+
+function verdict(ratio: number, target: Target | undefined): string {
+  if (!target) return '';
+  const met = target.better === 'higher' ? ratio >= target.ratio : ratio <= target.ratio;
+  return met ? 'PASS' : 'BELOW target';
+}
+
+/** One line per row: median figures, the median ratio and its spread over the rounds. */
+export function printTable(rows: ResultRow[]): void {
+  const extras = [...new Set(rows.flatMap((row) => Object.keys(row.extra ?? {})))];
+  const header = ['scenario', 'store', 'subject', 'baseline', 'ratio', 'rounds', ...extras, 'target', 'note'];
+  const lines = rows.map((row) => {
+    const ratio = median(row.ratios);
+    const target = row.target ? `${row.target.better === 'higher' ? '>=' : '<='} ${row.target.ratio}` : '-';
+    return [
+      row.scenario,
+      row.variant,
+      `${figure(median(row.subject))} ${row.unit}`,
+      `${figure(median(row.baseline))} ${row.unit}`,
+      ratio.toFixed(3),
+      row.ratios.map((r) => r.toFixed(2)).join(' '),
+      ...extras.map((title) => row.extra?.[title] ?? '-'),
+      target,
+      verdict(ratio, row.target),
+    ];
+  });
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
+  const format = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  console.log(format(header));
+  console.log(format(widths.map((w) => '-'.repeat(w))));
+  for (const line of lines) console.log(format(line));
+}
