@@ -23,6 +23,12 @@ export interface ResolverInput {
   outputLatest: number;
   /** Cron `force`: run even when nothing changed, still reporting honest per-input types. */
   force: boolean;
+  /**
+   * Input versions of the last job started, whatever its outcome (null if none). A catalog
+   * trigger runs only when some input moved past them: a failed job is not retried in a loop,
+   * and the next publication covers its changes again (the baseline did not move).
+   */
+  lastAttempt?: Record<string, number> | null;
 }
 
 export interface Resolution {
@@ -52,6 +58,17 @@ export function resolve(input: ResolverInput): Resolution {
   else if (input.force) reason = 'nothing changed; runs anyway (processingType force)';
   else if (empty.length > 0 && empty.length === Object.keys(inputs).length) reason = 'no input catalog has a version yet';
   else reason = 'nothing changed since the last successful job';
+  const attempt = input.lastAttempt;
+  const retried = attempt && changed.length > 0 && !input.force
+    && Object.entries(input.latest).every(([label, latest]) => attempt[label] === latest);
+  if (retried) {
+    return {
+      inputs,
+      outputBaseVersion: input.outputLatest,
+      run: false,
+      reason: 'the last job already tried these versions and did not complete; waiting for a new catalog version',
+    };
+  }
   return {
     inputs,
     outputBaseVersion: input.outputLatest,

@@ -8,7 +8,7 @@ import type { JobRuntime } from '../runtimes/runtime.js';
 import type { Db } from '../store/database.js';
 import type { PipelineVersionRow } from '../store/schema.js';
 import {
-  findVersionById, pruneDecisions, recordDecision, resolverBaseline, scheduledVersions, setNextJobAttempt,
+  findVersionById, lastAttempt, pruneDecisions, recordDecision, resolverBaseline, scheduledVersions, setNextJobAttempt,
   setResolverBaseline, startScheduledRun, takeCronTick,
 } from '../store/triggers.js';
 import type { Clock } from './clock.js';
@@ -154,7 +154,9 @@ export class TriggerScheduler {
     const baseline = await resolverBaseline(db, version.id);
     const outputLatest = latestByHrn.get(version.outputCatalogHrn) ?? -1;
     const time = version.schedulerConfiguration?.timeTriggerOptions;
-    const resolution = resolve({ latest, baseline, outputLatest, force: trigger === 'cron' && time?.processingType === 'force' });
+    // Cron ticks retry a failed range at each tick; catalog triggers wait for a new version.
+    const attempt = trigger === 'cron' ? null : await lastAttempt(db, version.id);
+    const resolution = resolve({ latest, baseline, outputLatest, force: trigger === 'cron' && time?.processingType === 'force', lastAttempt: attempt });
     const observed = { latest, baseline, outputLatest, state: version.state };
     const at = clock.now();
     const record = async (decision: 'started' | 'skipped', reason: string, jobId?: string) => {

@@ -33,6 +33,20 @@ export async function resolverBaseline(db: Db, versionId: string): Promise<Recor
   return Object.fromEntries(Object.entries(inputs).map(([label, v]) => [label, v.version]));
 }
 
+/** Input versions of the version's last job, whatever its outcome (null if it never ran). */
+export async function lastAttempt(db: Db, versionId: string): Promise<Record<string, number> | null> {
+  const job = await db
+    .selectFrom('jobs')
+    .select('catalogVersions')
+    .where('versionId', '=', versionId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!job?.catalogVersions) return null;
+  const inputs = (job.catalogVersions.inputCatalogs ?? {}) as Record<string, { version: number }>;
+  return Object.fromEntries(Object.entries(inputs).map(([label, v]) => [label, v.version]));
+}
+
 export async function setResolverBaseline(db: Db, jobId: string, baseline: Record<string, number>): Promise<void> {
   await db.updateTable('jobs').set({ resolverBaseline: JSON.stringify(baseline) }).where('id', '=', jobId).execute();
 }

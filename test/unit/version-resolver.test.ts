@@ -47,6 +47,17 @@ describe('version resolver', () => {
     assert.deepEqual(afterFailure.inputs.a, { processingType: 'changes', sinceVersion: 2, version: 9 });
   });
 
+  it('a catalog trigger does not retry a failed range until a new version arrives', () => {
+    const waiting = resolve({ latest: { a: 6 }, baseline: { a: 2 }, outputLatest: 0, force: false, lastAttempt: { a: 6 } });
+    assert.equal(waiting.run, false);
+    assert.match(waiting.reason, /already tried/);
+    const next = resolve({ latest: { a: 7 }, baseline: { a: 2 }, outputLatest: 0, force: false, lastAttempt: { a: 6 } });
+    assert.equal(next.run, true);
+    assert.deepEqual(next.inputs.a, { processingType: 'changes', sinceVersion: 2, version: 7 });
+    // force (cron) runs regardless.
+    assert.equal(resolve({ latest: { a: 6 }, baseline: { a: 2 }, outputLatest: 0, force: true, lastAttempt: { a: 6 } }).run, true);
+  });
+
   it('skipped versions are covered in one range (no per-version promise)', () => {
     assert.deepEqual(resolve({ latest: { a: 20 }, baseline: { a: 10 }, outputLatest: 0, force: false }).inputs.a,
       { processingType: 'changes', sinceVersion: 10, version: 20 });
