@@ -5,7 +5,7 @@ import { ownerOf } from '../domain/owner.js';
 import type { Services } from '../services.js';
 import { findPipeline } from '../store/pipelines.js';
 import type { PipelineRow, PipelineVersionRow } from '../store/schema.js';
-import { findVersion } from '../store/versions.js';
+import { findVisibleVersion } from '../store/versions.js';
 
 /** The pipeline a path id (UUID or HRN) names for this caller, or 404. */
 export async function pipelineFromPath(services: Services, principal: Principal, pathId: string): Promise<PipelineRow> {
@@ -20,11 +20,13 @@ export async function versionFromPath(
   services: Services,
   caller: Principal,
   params: { pipelineId: string; versionId: string },
-): Promise<{ pipeline: PipelineRow; version: PipelineVersionRow }> {
-  const pipeline = await pipelineFromPath(services, caller, params.pipelineId);
-  const version = isUuid(params.versionId)
-    ? await findVersion(services.db, pipeline.id, params.versionId.toLowerCase())
+): Promise<{ version: PipelineVersionRow }> {
+  const pipelineId = idFromPath('pipeline', caller.realm, params.pipelineId);
+  const version = pipelineId && isUuid(params.versionId)
+    ? await findVisibleVersion(services.db, ownerOf(caller), pipelineId, params.versionId.toLowerCase())
     : undefined;
-  if (!version) throw notFound('Pipeline version', params.versionId);
-  return { pipeline, version };
+  if (version) return { version };
+  // Only on the way to a 404: say whether the pipeline or the version is unknown.
+  await pipelineFromPath(services, caller, params.pipelineId);
+  throw notFound('Pipeline version', params.versionId);
 }
