@@ -22,6 +22,8 @@ export interface OperationRequestContext {
   /** Every version of the pipeline, with whether an operation is in flight on it. */
   pipelineVersions: { id: string; state: string; pending: boolean }[];
   activate?: ActivateRequest;
+  /** upgrade: the target version as found in the same pipeline (undefined when it is not there). */
+  upgrade?: { toVersionId: string; target?: { kind: VersionKind; templateState: string } };
 }
 
 /**
@@ -48,7 +50,21 @@ export function checkOperationRequest(ctx: OperationRequestContext): VersionKind
     }
     if (ctx.activate) checkActivation(ctx.activate, version.runtime, version.labels);
   }
+  if (type === 'upgrade' && ctx.upgrade) checkUpgrade(ctx, kind);
   return kind;
+}
+
+function checkUpgrade(ctx: OperationRequestContext, kind: VersionKind): void {
+  const { toVersionId, target } = ctx.upgrade!;
+  const found = ctx.pipelineVersions.find((v) => v.id === toVersionId);
+  if (toVersionId === ctx.version.id) throw fieldError('/toVersionId', 'must be another version than the one upgraded', toVersionId);
+  if (!found || !target) throw fieldError('/toVersionId', 'is not a version of this pipeline', toVersionId);
+  if (found.pending) throw invalidState(`Version ${toVersionId} has an operation in flight; wait until it has finished.`);
+  if (found.state !== 'ready') throw invalidState(`The target version ${toVersionId} is ${found.state}; it must be ready.`);
+  if (target.templateState !== 'created') throw invalidState(`The target version's template is in state ${target.templateState}; it must be created.`);
+  if (target.kind !== kind) {
+    throw fieldError('/toVersionId', `the target is a ${target.kind} version and cannot take over from a ${kind} version`, toVersionId);
+  }
 }
 
 function checkActivation(request: ActivateRequest, runtime: 'batch' | 'stream', labels: string[]): void {

@@ -10,6 +10,9 @@ export interface Observation {
     /** Kind the version would be if activated without pinned catalog versions. */
     kindWithoutPins: VersionKind;
     hasResolverSchedule: boolean;
+    /** Set by deactivate or upgrade while a scheduled job ran: what happens when it ends. */
+    afterJob: 'ready' | 'upgrade' | null;
+    upgradeTargetId: string | null;
   };
   templateCreated: boolean;
   /** Another version of the same pipeline is not ready. */
@@ -20,6 +23,8 @@ export interface Observation {
     type: UserOperation;
     deadline: Date;
     pinsCatalogVersions: boolean;
+    /** upgrade: the version to switch to. */
+    toVersionId?: string;
   };
   job?: {
     id: string;
@@ -54,7 +59,14 @@ export interface Plan {
     stopRequested?: 'cancel';
     stopDeadline?: Date;
   };
-  version?: { state: VersionState; runMode: VersionKind | null; clearResolverSchedule?: boolean };
+  version?: {
+    state: VersionState;
+    runMode: VersionKind | null;
+    clearResolverSchedule?: boolean;
+    afterJob?: { then: 'ready' | 'upgrade'; targetId?: string } | null;
+  };
+  /** upgrade of a scheduled batch version: the target becomes scheduled. */
+  scheduleTarget?: string;
   operation?: { state: 'succeeded' | 'failed'; message: string };
   serviceOperation?: { type: ServiceOperation; message: string };
   process?: 'launch' | 'terminate' | 'kill';

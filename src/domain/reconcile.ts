@@ -1,4 +1,5 @@
 import type { JobEnd, Observation, Plan, ReconcileSettings } from './reconcile-types.js';
+import { endScheduledJob, scheduledOperation } from './reconcile-scheduled.js';
 import { decide as allowed, kindOf, type VersionKind } from './state-machine.js';
 
 /**
@@ -45,7 +46,7 @@ function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null 
       };
     }
     if (o.operation && o.operation.type !== 'activate') {
-      return { reason: `${o.operation.type} is not available yet`, operation: notAvailable(o.operation.type) };
+      return scheduledOperation(o) ?? { reason: `${o.operation.type} is not available yet`, operation: notAvailable(o.operation.type) };
     }
     return null;
   }
@@ -72,15 +73,7 @@ function endJob(o: Observation, end: JobEnd, exitCode: number | null, message: s
   const activation = o.operation?.type === 'activate'
     ? { state: 'succeeded' as const, message: `Job ${o.job!.id} was started; it ended: ${end}.` }
     : undefined;
-  if (mode === 'scheduled') {
-    return {
-      reason: `the scheduled job ended: ${end}`,
-      job: { state: end, exitCode, message },
-      version: o.version.state === 'running' ? { state: 'scheduled', runMode: 'scheduled' } : undefined,
-      serviceOperation: o.version.state === 'running' ? { type: 'job_terminate', message } : undefined,
-      operation: activation,
-    };
-  }
+  if (mode === 'scheduled') return endScheduledJob(o, end, exitCode, message);
   // A cancel that raced the job's own end has what it asked for (the version is ready); left
   // pending it would next be refused as "not possible in state ready".
   const cancel = o.operation?.type === 'cancel'
@@ -120,15 +113,16 @@ function decideOperation(o: Observation): Plan | null {
         version: { state: 'running', runMode: kind, clearResolverSchedule: op.pinsCatalogVersions && v.hasResolverSchedule },
       };
     }
-    case 'cancel':
     case 'deactivate':
+    case 'cancel':
+      if (op.type === 'deactivate' && kind === 'scheduled') return scheduledOperation(o);
       return {
         reason: `${op.type} with no job running`,
         version: { state: 'ready', runMode: null },
         operation: { state: 'succeeded', message: `The version is ready (${op.type}).` },
       };
     default:
-      return { reason: `${op.type} is not available yet`, operation: notAvailable(op.type) };
+      return scheduledOperation(o) ?? { reason: `${op.type} is not available yet`, operation: notAvailable(op.type) };
   }
 }
 

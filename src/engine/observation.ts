@@ -30,6 +30,8 @@ export function toObservation(world: VersionWorld, now: Date, process?: ProcessS
       runMode: version.runMode as VersionKind | null,
       kindWithoutPins: kindOf(runtimeKind, !isEmptySchedule(version.schedulerConfiguration), false),
       hasResolverSchedule: version.schedulerConfiguration?.catalogTriggerOptions === 'version_resolver',
+      afterJob: version.afterJob as 'ready' | 'upgrade' | null,
+      upgradeTargetId: version.upgradeTarget,
     },
     templateCreated: template.state === 'created',
     otherVersionActive: world.otherVersionActive,
@@ -38,6 +40,7 @@ export function toObservation(world: VersionWorld, now: Date, process?: ProcessS
       type: operation.requestType as UserOperation,
       deadline: operation.deadline ?? new Date(8.64e15),
       pinsCatalogVersions: pinsCatalogVersions(operation.request),
+      toVersionId: typeof operation.request.toVersionId === 'string' ? operation.request.toVersionId : undefined,
     },
     job: job && {
       id: job.id,

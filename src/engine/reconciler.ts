@@ -122,6 +122,7 @@ export class Reconciler {
       await hooks.jobCompleted(world.version, world.job.id, Object.fromEntries(Object.entries(inputs).map(([l, v]) => [l, v.version])));
     }
     if (plan.version?.state === 'scheduled') hooks.versionScheduled(world.version.id, plan.job ? 'job-ended' : 'activated');
+    if (plan.scheduleTarget) hooks.versionScheduled(plan.scheduleTarget, 'activated');
   }
 
   private async act(world: VersionWorld, plan: Plan): Promise<void> {

@@ -69,10 +69,20 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
         ...(plan.version.clearResolverSchedule ? { schedulerConfiguration: null } : {}),
         // Out of scheduled mode: no next attempt; back in it (activate, resume): cron counts from now.
         ...(plan.version.runMode === null ? { nextJobAttempt: null, lastCronTick: null } : {}),
+        ...(plan.version.afterJob !== undefined
+          ? { afterJob: plan.version.afterJob?.then ?? null, upgradeTarget: plan.version.afterJob?.targetId ?? null } : {}),
         ...(plan.version.state === 'scheduled' && operation?.requestType !== undefined && ['activate', 'resume'].includes(operation.requestType)
           ? { lastCronTick: now } : {}),
         updated: now,
       }).where('id', '=', version.id).execute();
+    }
+    if (plan.scheduleTarget) {
+      // Upgrade: the target takes over the schedule, counting cron ticks from now.
+      await trx.updateTable('pipelineVersions')
+        .set({ state: 'scheduled', runMode: 'scheduled', lastCronTick: now, nextJobAttempt: null, updated: now })
+        .where('id', '=', plan.scheduleTarget)
+        .where('state', '=', 'ready')
+        .execute();
     }
     if (plan.operation && operation) {
       await trx.updateTable('operations').set({

@@ -76,6 +76,8 @@ export interface PipelineVersionsTable {
   nextJobAttempt: Timestamp | null;
   runMode: string | null;
   lastCronTick: Timestamp | null;
+  afterJob: string | null;
+  upgradeTarget: string | null;
   created: Timestamp;
   updated: Timestamp;
 }

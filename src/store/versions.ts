@@ -57,6 +57,8 @@ export async function insertVersion(db: Db, version: NewVersion): Promise<Pipeli
         nextJobAttempt: null,
         runMode: null,
         lastCronTick: null,
+        afterJob: null,
+        upgradeTarget: null,
         updated: version.created,
       })
       .returningAll()

@@ -18,7 +18,7 @@ function observe(o: Overrides = {}): Observation {
   const { version, operation, job, ...rest } = o;
   return {
     now: NOW,
-    version: { id: 'v-1', state: 'ready', runMode: null, kindWithoutPins: 'run-now', hasResolverSchedule: false, ...version },
+    version: { id: 'v-1', state: 'ready', runMode: null, kindWithoutPins: 'run-now', hasResolverSchedule: false, afterJob: null, upgradeTargetId: null, ...version },
     templateCreated: true,
     otherVersionActive: false,
     operation: operation ? { id: 'op-1', type: 'activate', deadline: at(300), pinsCatalogVersions: false, ...operation } : undefined,
@@ -123,8 +123,58 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
   },
   {
     name: 'an operation that is allowed but not implemented fails saying so',
-    observation: observe({ version: { state: 'scheduled', runMode: 'scheduled', kindWithoutPins: 'scheduled' }, operation: { type: 'pause' } }),
+    observation: running('stream', { process: { status: 'alive' }, operation: { type: 'pause' } }),
     plan: { operation: { state: 'failed', message: /pause operation is not available/ } },
+  },
+  // ── scheduled batch: pause, resume, deactivate, upgrade never stop a running job ──
+  {
+    name: 'pause a scheduled version: paused, no job touched',
+    observation: observe({ version: { state: 'scheduled', runMode: 'scheduled', kindWithoutPins: 'scheduled' }, operation: { type: 'pause' } }),
+    plan: { version: { state: 'paused', runMode: 'scheduled' }, operation: { state: 'succeeded', message: /no new runs/ } },
+  },
+  {
+    name: 'pause a scheduled version while its job runs: paused, the job finishes',
+    observation: running('scheduled', { process: { status: 'alive' }, operation: { type: 'pause' } }),
+    plan: { version: { state: 'paused', runMode: 'scheduled' }, operation: { state: 'succeeded', message: /running job finishes/ } },
+  },
+  {
+    name: 'resume a paused scheduled version: scheduled',
+    observation: observe({ version: { state: 'paused', runMode: 'scheduled', kindWithoutPins: 'scheduled' }, operation: { type: 'resume' } }),
+    plan: { version: { state: 'scheduled', runMode: 'scheduled' }, operation: { state: 'succeeded', message: /Resumed/ } },
+  },
+  {
+    name: 'deactivate a paused scheduled version with a running job: ready once the job ends',
+    observation: running('scheduled', { version: { state: 'paused' }, process: { status: 'alive' }, operation: { type: 'deactivate' } }),
+    plan: { version: { state: 'paused', runMode: 'scheduled', afterJob: { then: 'ready' } }, operation: { state: 'succeeded', message: /when its running job ends/ } },
+  },
+  {
+    name: 'a scheduled job ends after a deactivate: version ready',
+    observation: running('scheduled', { version: { state: 'paused', afterJob: 'ready' }, process: { status: 'exited', code: 0 } }),
+    plan: {
+      job: { state: 'completed', exitCode: 0, message: /completed/ },
+      version: { state: 'ready', runMode: null, afterJob: null },
+      serviceOperation: { type: 'job_terminate', message: /completed/ },
+    },
+  },
+  {
+    name: 'upgrade a scheduled version with no job: the target takes over at once',
+    observation: observe({ version: { state: 'scheduled', runMode: 'scheduled', kindWithoutPins: 'scheduled' }, operation: { type: 'upgrade', toVersionId: 'v-2' } }),
+    plan: { version: { state: 'ready', runMode: null, afterJob: null }, scheduleTarget: 'v-2', operation: { state: 'succeeded', message: /v-2 is scheduled/ } },
+  },
+  {
+    name: 'upgrade while the job runs: the target takes over when it ends',
+    observation: running('scheduled', { process: { status: 'alive' }, operation: { type: 'upgrade', toVersionId: 'v-2' } }),
+    plan: { version: { state: 'running', runMode: 'scheduled', afterJob: { then: 'upgrade', targetId: 'v-2' } }, operation: { state: 'succeeded', message: /when this version's running job ends/ } },
+  },
+  {
+    name: 'the source job ends after an upgrade: source ready, target scheduled',
+    observation: running('scheduled', { version: { afterJob: 'upgrade', upgradeTargetId: 'v-2' }, process: { status: 'exited', code: 1 } }),
+    plan: {
+      job: { state: 'failed', exitCode: 1, message: /code 1/ },
+      version: { state: 'ready', runMode: null, afterJob: null },
+      scheduleTarget: 'v-2',
+      serviceOperation: { type: 'job_terminate', message: /code 1/ },
+    },
   },
   // ── starting the job ──
   {

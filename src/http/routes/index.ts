@@ -11,7 +11,7 @@ import { PipelineVersion } from '../schemas/version.js';
 import { catalogRoutes } from './catalogs.js';
 import { egressRuleRoutes } from './egress-rules.js';
 import { jobRoutes } from './jobs.js';
-import { lifecycleRoutes } from './lifecycle.js';
+import { snapshotRoutes } from './snapshots.js';
 import { operationRoutes } from './operations.js';
 import { packageRoutes } from './packages.js';
 import { pipelineRoutes } from './pipelines.js';
@@ -35,7 +35,7 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   versionSettingsRoutes(app, services);
   operationRoutes(app, services);
   jobRoutes(app, services);
-  lifecycleRoutes(app, services);
+  snapshotRoutes(app, services);
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);
   catalogRoutes(app, services);

@@ -7,7 +7,8 @@ import { isUuid } from '../../domain/hrn.js';
 import { checkOperationRequest, type ActivateRequest } from '../../domain/operation-request.js';
 import { runtimeKindOf } from '../../domain/runtime-catalog.js';
 import { isEmptySchedule } from '../../domain/scheduler-configuration.js';
-import type { UserOperation, VersionKind, VersionState } from '../../domain/state-machine.js';
+import { kindOf, type UserOperation, type VersionKind, type VersionState } from '../../domain/state-machine.js';
+import { findVersionById } from '../../store/triggers.js';
 import type { Services } from '../../services.js';
 import { acceptUserOperation, findOperation, listOperations } from '../../store/operations.js';
 import type { PipelineVersionRow } from '../../store/schema.js';
@@ -16,7 +17,7 @@ import { principal } from '../auth-hook.js';
 import { versionFromPath } from '../lookups.js';
 import { presentOperation } from '../present.js';
 import { errors } from '../schemas/common.js';
-import { JobCatalogVersions, Operation, OperationOptions, OperationParams } from '../schemas/operation.js';
+import { JobCatalogVersions, Operation, OperationOptions, OperationParams, UpgradeRequest } from '../schemas/operation.js';
 import { VersionParams } from '../schemas/version.js';
 import type { TypedApp } from './types.js';
 
@@ -37,6 +38,10 @@ async function submit(services: Services, { type, caller, version, body }: Submi
   const template = await findTemplateById(services.db, version.pipelineTemplateId);
   if (!template) throw notFound('Pipeline template', version.pipelineTemplateId);
   const runtime = runtimeKindOf(template.runtimeEnvironment) ?? 'batch';
+  if (runtime === 'stream' && ['pause', 'resume', 'upgrade'].includes(type)) {
+    throw new ApiError(501, ErrorCodes.notImplemented, `The ${type} operation on stream versions (snapshots) is not available in this release of Sluice.`);
+  }
+  const upgrade = type === 'upgrade' ? await upgradeTargetOf(services, version, String(body.toVersionId)) : undefined;
   const now = services.now();
   const { highAvailability, runAsId, ...request } = body as { highAvailability?: boolean; runAsId?: string } & Record<string, unknown>;
   const row = await acceptUserOperation(services.db, {
@@ -68,10 +73,23 @@ async function submit(services: Services, { type, caller, version, body }: Submi
       templateState: template.state,
       pipelineVersions: activity.versions.map((v) => ({ ...v, pending: activity.pendingVersionIds.includes(v.id) })),
       activate: type === 'activate' ? (request as ActivateRequest) : undefined,
+      upgrade,
     });
   });
   services.operationAccepted();
   return presentOperation(row);
+}
+
+/** The kind the upgrade target would run as, if it is a version of the same pipeline. */
+async function upgradeTargetOf(services: Services, source: PipelineVersionRow, toVersionId: string) {
+  const target = isUuid(toVersionId) ? await findVersionById(services.db, toVersionId.toLowerCase()) : undefined;
+  if (!target || target.pipelineId !== source.pipelineId) return { toVersionId };
+  const template = await findTemplateById(services.db, target.pipelineTemplateId);
+  const runtime = runtimeKindOf(template?.runtimeEnvironment ?? '') ?? 'batch';
+  return {
+    toVersionId: target.id,
+    target: { kind: kindOf(runtime, !isEmptySchedule(target.schedulerConfiguration), false), templateState: template?.state ?? 'creation_failed' },
+  };
 }
 
 /** Operation bodies are optional: no body is an empty one, then validated like any other. */
@@ -95,7 +113,21 @@ export function operationRoutes(app: TypedApp, services: Services): void {
     return reply.status(202).send(await submit(services, { type: 'activate', caller, version, body }));
   });
 
-  for (const [type, operationId] of [['cancel', 'cancelPipelineVersion'], ['deactivate', 'deactivatePipelineVersion']] as const) {
+  app.post('/v2/pipelines/:pipelineId/versions/:versionId/operations/upgrade', {
+    schema: { operationId: 'upgradePipelineVersion', tags, params: VersionParams, body: UpgradeRequest, response: accepted },
+  }, async (request, reply) => {
+    const caller = principal(request);
+    const { version } = await versionFromPath(services, caller, request.params);
+    return reply.status(202).send(await submit(services, { type: 'upgrade', caller, version, body: request.body as Record<string, unknown> }));
+  });
+
+  const simple = [
+    ['cancel', 'cancelPipelineVersion'],
+    ['deactivate', 'deactivatePipelineVersion'],
+    ['pause', 'pausePipelineVersion'],
+    ['resume', 'resumePipeline'],
+  ] as const;
+  for (const [type, operationId] of simple) {
     app.post(`/v2/pipelines/:pipelineId/versions/:versionId/operations/${type}`, {
       schema: { operationId, tags, params: VersionParams, body: OperationOptions, response: accepted },
       preValidation: bodyOptional,

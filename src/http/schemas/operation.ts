@@ -29,6 +29,15 @@ export const JobCatalogVersions = Type.Object(
 );
 export type JobCatalogVersions = Static<typeof JobCatalogVersions>;
 
+export const UpgradeRequest = Type.Object(
+  {
+    highAvailability: Type.Optional(Type.Boolean()),
+    toVersionId: Uuid,
+    runAsId: Type.Optional(Type.String({ pattern: RUN_AS_ID })),
+  },
+  { title: 'UpgradeRequest' },
+);
+
 export const RequestType = Type.Union([
   'activate', 'deactivate', 'pause', 'resume', 'cancel', 'upgrade', 'restart', 'run', 'job_terminate', 'job_terminate_to_ready', 'maintenance',
 ].map((t) => Type.Literal(t)));
