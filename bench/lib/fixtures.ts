@@ -30,22 +30,35 @@ function exampleJar(): Promise<Buffer> {
   return jar;
 }
 
-async function expectStatus(api: Request, status: number, method: string, urlPath: string, body?: unknown) {
+export async function expectStatus(api: Request, status: number, method: string, urlPath: string, body?: unknown) {
   const res = await api(method, urlPath, body === undefined ? {} : { body });
   if (res.status !== status) throw new Error(`${method} ${urlPath}: expected ${status}, got ${res.status}: ${res.text.slice(0, 500)}`);
   return res.body;
 }
 
+/** A JAR to deploy: its bytes, its file name on upload and the class the template runs. */
+export interface TemplateJar {
+  fileName: string;
+  content: Buffer;
+  entryPoint: string;
+  /** defaultClusterConfiguration.workers: with 1 unit each and a 1-unit supervisor, the local heap is (1 + workers) × 256 MB. */
+  workers: number;
+}
+
+const builtExample = async (): Promise<TemplateJar> =>
+  ({ fileName: 'example.jar', content: await exampleJar(), entryPoint: 'com.example.Main', workers: 2 });
+
 /** Uploads the package and creates a template, waiting until its check has finished. */
-export async function createTemplate(api: Request): Promise<string> {
-  const upload = await api('POST', '/v2/packages', { rawBody: multipartWith('jarPackage', 'example.jar', await exampleJar()) });
+export async function createTemplate(api: Request, jar?: TemplateJar): Promise<string> {
+  const { fileName, content, entryPoint, workers } = jar ?? await builtExample();
+  const upload = await api('POST', '/v2/packages', { rawBody: multipartWith('jarPackage', fileName, content) });
   if (upload.status !== 201) throw new Error(`package upload: ${upload.status}: ${upload.text.slice(0, 500)}`);
   const template = await expectStatus(api, 201, 'POST', '/v2/templates', {
     name: 'bench-template',
     packageId: upload.body.id,
-    entryPointClassName: 'com.example.Main',
+    entryPointClassName: entryPoint,
     runtimeEnvironment: 'batch-3.0.0',
-    defaultClusterConfiguration: { workers: 2, workerUnits: 1, supervisorUnits: 1 },
+    defaultClusterConfiguration: { workers, workerUnits: 1, supervisorUnits: 1 },
     inputCatalogIds: ['in'],
     groupId: GROUP,
   });
@@ -57,6 +70,22 @@ export async function createTemplate(api: Request): Promise<string> {
     if (Date.now() > deadline) throw new Error('template stayed in creating for 10 s');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * A pipeline with one run-now batch version of `jar` (no schedule: activate starts one job at
+ * once, and the version is `ready` again when it ends). Returns the version's path.
+ */
+export async function runNowVersion(api: Request, jar: TemplateJar): Promise<string> {
+  const templateId = await createTemplate(api, jar);
+  const pipeline = await expectStatus(api, 201, 'POST', '/v2/pipelines', { name: 'bench-run-now', groupId: GROUP });
+  const version = await expectStatus(api, 201, 'POST', `/v2/pipelines/${pipeline.id}/versions`, {
+    name: 'bench-run-now-version',
+    pipelineTemplateId: templateId,
+    inputCatalogs: { in: 'hrn:here:data:::bench-input' },
+    outputCatalogHRN: 'hrn:here:data:::bench-output',
+  });
+  return `/v2/pipelines/${pipeline.id}/versions/${version.id}`;
 }
 
 export interface PipelineFixture {

@@ -14,6 +14,12 @@ export interface ResultRow extends Comparison {
   /** Unit of the subject and baseline figures, e.g. 'req/s' or 'ms'. */
   unit: string;
   target?: Target;
+  /**
+   * How the ratio column is formed: 'rounds' (default), the median of the per-round ratios, for
+   * throughput measured over rounds of equal length; 'medians', median subject / median baseline,
+   * for latencies of single runs, where one slow run on either side would skew its round's ratio.
+   */
+  ratioOf?: 'rounds' | 'medians';
   /** Further columns, by title (e.g. server CPU per request), shown after the ratio. */
   extra?: Record<string, string>;
 }
@@ -38,12 +44,18 @@ function verdict(ratio: number, target: Target | undefined): string {
   return met ? 'PASS' : 'BELOW target';
 }
 
+/** The per-round ratios, or past five rounds their range (a latency row has one round per run). */
+function spread(ratios: number[]): string {
+  if (ratios.length <= 5) return ratios.map((r) => r.toFixed(2)).join(' ');
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} (${ratios.length})`;
+}
+
 /** One line per row: median figures, the median ratio and its spread over the rounds. */
 export function printTable(rows: ResultRow[]): void {
   const extras = [...new Set(rows.flatMap((row) => Object.keys(row.extra ?? {})))];
   const header = ['scenario', 'store', 'subject', 'baseline', 'ratio', 'rounds', ...extras, 'target', 'note'];
   const lines = rows.map((row) => {
-    const ratio = median(row.ratios);
+    const ratio = row.ratioOf === 'medians' ? median(row.subject) / median(row.baseline) : median(row.ratios);
     const target = row.target ? `${row.target.better === 'higher' ? '>=' : '<='} ${row.target.ratio}` : '-';
     return [
       row.scenario,
@@ -51,7 +63,7 @@ export function printTable(rows: ResultRow[]): void {
       `${figure(median(row.subject))} ${row.unit}`,
       `${figure(median(row.baseline))} ${row.unit}`,
       ratio.toFixed(3),
-      row.ratios.map((r) => r.toFixed(2)).join(' '),
+      spread(row.ratios),
       ...extras.map((title) => row.extra?.[title] ?? '-'),
       target,
       verdict(ratio, row.target),

@@ -2,56 +2,47 @@ import { createStore, type Store, type StoreKind } from '../../test/helpers/serv
 import { adminOf, pipelineWithVersions, type BenchCaller } from './fixtures.js';
 import { startSluice, stopAll, tail, type BenchServer } from './servers.js';
 
-export interface SluiceOnStore {
+/** `sluice serve` running on a fresh store. */
+export interface SluiceRunning {
   kind: StoreKind;
   store: Store;
   sluice: BenchServer;
   caller: BenchCaller;
-  pipelineId: string;
-  /** GET paths into the fixture. */
-  paths: { pipeline: string; versions: string; version: string };
   /** Servers started by the body: stopped afterwards, and their output shown on failure. */
   servers: BenchServer[];
 }
 
-export interface SluiceOnStoreOptions {
+export interface SluiceOnStore extends SluiceRunning {
+  pipelineId: string;
+  /** GET paths into the fixture. */
+  paths: { pipeline: string; versions: string; version: string };
+}
+
+export interface WithSluiceOptions {
   kind: StoreKind;
   logLevel: string;
-  versions: number;
-  log: (line: string) => void;
   /** Servers started elsewhere (the baseline) whose state and output a failure should show. */
   alsoReport?: BenchServer[];
 }
 
+export interface SluiceOnStoreOptions extends WithSluiceOptions {
+  versions: number;
+  log: (line: string) => void;
+}
+
 /**
- * A fresh store (PGlite folder, or PostgreSQL schema dropped afterwards), `sluice serve` on it
- * and one pipeline with `versions` versions created over HTTP; runs `body`, then stops every
- * server and disposes of the store, whatever happened.
+ * A fresh store (PGlite folder, or PostgreSQL schema dropped afterwards) and `sluice serve` on
+ * it; runs `body`, then stops every server and disposes of the store, whatever happened.
  */
-export async function withSluiceOnStore<T>(options: SluiceOnStoreOptions, body: (ctx: SluiceOnStore) => Promise<T>): Promise<T> {
-  const { kind, log } = options;
+export async function withSluice<T>(options: WithSluiceOptions, body: (ctx: SluiceRunning) => Promise<T>): Promise<T> {
+  const { kind } = options;
   const servers: BenchServer[] = [];
   let store: Store | undefined;
   try {
     store = await createStore(kind, 'sluice bench');
     const sluice = await startSluice({ storeEnv: store.env, logLevel: options.logLevel });
     servers.push(sluice);
-    const caller = await adminOf(sluice.url);
-    const started = Date.now();
-    const fixture = await pipelineWithVersions(caller.api, options.versions);
-    log(`[${kind}] fixture: 1 pipeline, ${options.versions} versions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const pipeline = `/v2/pipelines/${fixture.pipelineId}`;
-    // A version from the middle: no first- or last-row luck in the index lookup.
-    const versionId = fixture.versionIds[Math.floor(fixture.versionIds.length / 2)];
-    return await body({
-      kind,
-      store,
-      sluice,
-      caller,
-      pipelineId: fixture.pipelineId,
-      paths: { pipeline, versions: `${pipeline}/versions`, version: `${pipeline}/versions/${versionId}` },
-      servers,
-    });
+    return await body({ kind, store, sluice, caller: await adminOf(sluice.url), servers });
   } catch (error) {
     // What the servers said is usually the explanation (a crash, a failed query): keep it.
     const said = [...servers, ...(options.alsoReport ?? [])].map((server) => `--- ${server.name} (pid ${server.pid}, ${server.state()}), last lines:\n${tail(server.output())}`);
@@ -60,4 +51,21 @@ export async function withSluiceOnStore<T>(options: SluiceOnStoreOptions, body: 
     await stopAll(servers);
     await store?.dispose();
   }
+}
+
+/** withSluice, with one pipeline of `versions` versions created over HTTP before `body` runs. */
+export function withSluiceOnStore<T>(options: SluiceOnStoreOptions, body: (ctx: SluiceOnStore) => Promise<T>): Promise<T> {
+  return withSluice(options, async (ctx) => {
+    const started = Date.now();
+    const fixture = await pipelineWithVersions(ctx.caller.api, options.versions);
+    options.log(`[${ctx.kind}] fixture: 1 pipeline, ${options.versions} versions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const pipeline = `/v2/pipelines/${fixture.pipelineId}`;
+    // A version from the middle: no first- or last-row luck in the index lookup.
+    const versionId = fixture.versionIds[Math.floor(fixture.versionIds.length / 2)];
+    return body({
+      ...ctx,
+      pipelineId: fixture.pipelineId,
+      paths: { pipeline, versions: `${pipeline}/versions`, version: `${pipeline}/versions/${versionId}` },
+    });
+  });
 }
