@@ -48,16 +48,17 @@ export class TriggerScheduler {
   private cronTimer?: NodeJS.Timeout;
   private stopped = false;
   private cronCheck?: Promise<void>;
+  private cronAgain = false;
 
   constructor(private readonly deps: TriggerDeps) {
     deps.source.onPublished((event) => void this.guard(this.onPublished(event.realm, event.catalogHrn)));
-    deps.clock.onJump(() => this.scheduleCron(0));
+    deps.clock.onJump(() => this.wakeCron());
   }
 
   start(): void {
     this.schedulePoll();
     // A tick missed while the service was down runs once now, not once per missed tick.
-    this.scheduleCron(0);
+    this.wakeCron();
   }
 
   async stop(): Promise<void> {
@@ -70,7 +71,7 @@ export class TriggerScheduler {
   /** The reconciler moved a version to `scheduled` (activate, resume, a job ended). */
   versionScheduled(versionId: string, trigger: Trigger): void {
     void this.guard(this.evaluateById(versionId, trigger));
-    this.scheduleCron(0);
+    this.wakeCron();
   }
 
   /** A scheduled job completed: remember what it processed as the resolver's baseline. */
@@ -109,13 +110,29 @@ export class TriggerScheduler {
     await pruneDecisions(this.deps.db, 200);
   }
 
-  private scheduleCron(delayMs: number): void {
+  /**
+   * Checks the cron schedules now. One check at a time: a wake during a check (the clock jumped,
+   * a version was scheduled) runs one more check after it, instead of racing it.
+   */
+  private wakeCron(): void {
     if (this.stopped) return;
+    if (this.cronCheck) {
+      this.cronAgain = true;
+      return;
+    }
     clearTimeout(this.cronTimer);
-    this.cronTimer = setTimeout(() => {
-      this.cronCheck = this.guard(this.checkCron().then((sleep) => this.scheduleCron(sleep)));
-    }, delayMs);
-    this.cronTimer.unref();
+    let sleep = MAX_CRON_SLEEP_MS;
+    this.cronCheck = this.guard(this.checkCron().then((ms) => { sleep = ms; })).finally(() => {
+      this.cronCheck = undefined;
+      if (this.stopped) return;
+      if (this.cronAgain) {
+        this.cronAgain = false;
+        this.wakeCron();
+        return;
+      }
+      this.cronTimer = setTimeout(() => this.wakeCron(), sleep);
+      this.cronTimer.unref();
+    });
   }
 
   /** Takes every due tick once; returns how long to sleep until the next one. */

@@ -126,5 +126,11 @@ describeOnStores('scheduled batch versions', (ctx) => {
     const after = (await ctx.api('GET', d.base)).body;
     assert.ok(new Date(after.nextJobAttempt) > new Date(next.getTime() + 3 * 3600_000), after.nextJobAttempt);
     assert.equal((await jobs(ctx.api, d.base)).length, 1);
+    // The schedule survives a restart: ticks missed meanwhile run once, from the stored last tick.
+    await ctx.restart();
+    await ctx.api('POST', '/sluice/v1/clock', { body: { now: new Date(next.getTime() + 6 * 3600_000 + 1000).toISOString() } });
+    await waitForJobCount(ctx.api, d.base, 2);
+    await waitForVersionState(ctx.api, d.base, 'scheduled');
+    assert.equal((await jobs(ctx.api, d.base)).length, 2);
   });
 }, { env: { SLUICE_CATALOG_POLL_MS: '700', SLUICE_CLOCK: 'manual' } });
