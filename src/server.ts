@@ -74,7 +74,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   reconciler = new Reconciler({
     db: database.db,
     runtime,
-    catalog,
     settings: config.engine,
     log: app.log,
     now: services.now,

@@ -1,5 +1,4 @@
 import { mergeProperties } from '../domain/java-properties.js';
-import type { RuntimeCatalog } from '../domain/runtime-catalog.js';
 import { runtimeKindOf } from '../domain/runtime-catalog.js';
 import type { Db } from '../store/database.js';
 import { findPackage } from '../store/packages.js';
@@ -8,7 +7,7 @@ import type { VersionWorld } from '../store/version-world.js';
 import type { JobSpec, PinnedCatalogVersions } from '../runtimes/runtime.js';
 
 /** Gathers what a runtime needs to start a job: files' contents, JAR, entry point, resources. */
-export async function buildJobSpec(db: Db, catalog: RuntimeCatalog, world: VersionWorld, job: JobRow): Promise<JobSpec> {
+export async function buildJobSpec(db: Db, world: VersionWorld, job: JobRow): Promise<JobSpec> {
   const { version, template } = world;
   const pkg = await findPackage(db, version.realm, template.packageId);
   if (!pkg) throw new Error(`The package ${template.packageId} of the template no longer exists.`);
@@ -26,7 +25,6 @@ export async function buildJobSpec(db: Db, catalog: RuntimeCatalog, world: Versi
     applicationProperties: mergeProperties(template.defaultRuntimeConfiguration, version.customRuntimeConfiguration),
     logging: version.loggingConfiguration,
     cluster: version.clusterConfiguration,
-    profiles: catalog.availableResourceProfiles,
   };
 }
 

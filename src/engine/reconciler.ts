@@ -3,7 +3,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import { asError } from '../domain/errors.js';
 import { decide } from '../domain/reconcile.js';
 import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
-import type { RuntimeCatalog } from '../domain/runtime-catalog.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
 import { applyPlan, recordLaunch } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
@@ -33,7 +32,6 @@ export interface ReconcilerDeps {
   db: Db;
   hooks?: ScheduleHooks;
   runtime: JobRuntime;
-  catalog: RuntimeCatalog;
   settings: EngineSettings;
   log: FastifyBaseLogger;
   now: () => Date;
@@ -144,7 +142,7 @@ export class Reconciler {
     if (!job) return;
     if (plan.process === 'launch') {
       try {
-        const handle = await runtime.launch(await buildJobSpec(db, this.deps.catalog, world, job));
+        const handle = await runtime.launch(await buildJobSpec(db, world, job));
         await recordLaunch(db, job.id, handle.pid, handle.processStart, now());
       } catch (error) {
         const message = `The job could not be started: ${asError(error).message}`;

@@ -2,7 +2,6 @@ import type { ClusterConfiguration } from '../domain/cluster-configuration.js';
 import type { Property } from '../domain/java-properties.js';
 import type { LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { ProcessStatus } from '../domain/reconcile-types.js';
-import type { ResourceProfile } from '../domain/runtime-catalog.js';
 
 /** Catalog versions a batch job is pinned to (the contract's JobCatalogVersions, job side). */
 export interface PinnedCatalogVersions {
@@ -25,7 +24,6 @@ export interface JobSpec {
   applicationProperties: Property[];
   logging: LoggingConfiguration;
   cluster: ClusterConfiguration;
-  profiles: ResourceProfile[];
 }
 
 /** Where a launched job's process can be found again, even by a restarted service. */

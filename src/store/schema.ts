@@ -193,4 +193,3 @@ export type EgressAuditRow = Selectable<EgressAuditLogTable>;
 export type OperationRow = Selectable<OperationsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type TriggerDecisionRow = Selectable<TriggerDecisionsTable>;
-export type NewPipelineVersion = Insertable<PipelineVersionsTable>;

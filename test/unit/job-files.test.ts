@@ -30,7 +30,6 @@ function spec(overrides: Partial<JobSpec> = {}): JobSpec {
     applicationProperties: [],
     logging: DEFAULT_LOGGING,
     cluster,
-    profiles: [],
     ...overrides,
   };
 }
