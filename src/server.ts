@@ -74,6 +74,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   reconciler = new Reconciler({
     db: database.db,
     runtime,
+    catalogSource: source,
     settings: config.engine,
     log: app.log,
     now: services.now,

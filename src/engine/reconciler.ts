@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { CatalogVersionSource } from '../catalogs/source.js';
 import { asError } from '../domain/errors.js';
+import { resolve } from '../domain/version-resolver.js';
 import { decide } from '../domain/reconcile.js';
 import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
@@ -30,6 +32,8 @@ export interface ScheduleHooks {
 
 export interface ReconcilerDeps {
   db: Db;
+  /** Resolves the catalog versions of a run-now job activated without pinned versions. */
+  catalogSource?: CatalogVersionSource;
   hooks?: ScheduleHooks;
   runtime: JobRuntime;
   settings: EngineSettings;
@@ -123,19 +127,40 @@ export class Reconciler {
     if (plan.scheduleTarget) hooks.versionScheduled(plan.scheduleTarget, 'activated');
   }
 
+  /**
+   * The catalog versions a new job is pinned to: those the activation passed, or for a batch
+   * run-now without them, each input reprocessed at its latest version and the output's latest
+   * as base (a stream job has none).
+   */
+  private async catalogVersionsFor(world: VersionWorld, plan: Plan) {
+    const pinned = pinnedVersionsOf(world.operation!.request);
+    const source = this.deps.catalogSource;
+    if (pinned || plan.createJob?.kind !== 'run-now' || !source) return pinned;
+    const { version } = world;
+    const latest = await source.latestVersions(version.realm, [...Object.values(version.inputCatalogs), version.outputCatalogHrn]);
+    const resolution = resolve({
+      latest: Object.fromEntries(Object.entries(version.inputCatalogs).map(([label, hrn]) => [label, latest.get(hrn) ?? -1])),
+      baseline: null,
+      outputLatest: latest.get(version.outputCatalogHrn) ?? -1,
+      force: true,
+    });
+    return { inputCatalogs: resolution.inputs, outputCatalog: { baseVersion: resolution.outputBaseVersion } };
+  }
+
   private async act(world: VersionWorld, plan: Plan): Promise<void> {
     const { db, runtime, settings, now } = this.deps;
-    const newJob = plan.createJob && world.operation ? (() => {
+    let newJob;
+    if (plan.createJob && world.operation) {
       const id = randomUUID();
-      return {
+      newJob = {
         id,
         runtime: runtime.name,
         owner: settings.replicaId,
         workDir: runtime.workDirOf(id),
         startDeadline: new Date(now().getTime() + settings.startTimeoutMs),
-        catalogVersions: pinnedVersionsOf(world.operation!.request) as Record<string, unknown> | null,
+        catalogVersions: await this.catalogVersionsFor(world, plan) as Record<string, unknown> | null,
       };
-    })() : undefined;
+    }
     await applyPlan(db, world, plan, now(), newJob);
     await this.tellScheduler(world, plan);
     const job = world.job;

@@ -19,7 +19,13 @@ describeOnStores('run-now batch jobs', (ctx) => {
     `wordcount.input=${path.join(work, input)}\nwordcount.output=${path.join(work, output)}\n${extra}`;
 
   it('runs a batch job to completion and returns the version to ready', async () => {
-    const d = await deploy(ctx.api, { example: 'batch-word-count', customRuntimeConfiguration: props('in', 'out-1.txt') });
+    const d = await deploy(ctx.api, {
+      example: 'batch-word-count',
+      inputCatalogs: { text: 'hrn:here:data:::run-now-texts' },
+      customRuntimeConfiguration: props('in', 'out-1.txt'),
+    });
+    // Versions 0 and 1 of the input: a run-now without pinned versions reprocesses the latest.
+    for (let i = 0; i < 2; i++) await ctx.api('POST', `/sluice/v1/catalogs/${encodeURIComponent('hrn:here:data:::run-now-texts')}/versions`);
     const activate = await ctx.api('POST', `${d.base}/operations/activate`);
     assert.equal(activate.status, 202, activate.text);
     assert.equal(activate.body.requestType, 'activate');
@@ -30,6 +36,7 @@ describeOnStores('run-now batch jobs', (ctx) => {
     const job = await waitForJob(ctx.api, d.base, ['completed', 'failed']);
     assert.equal(job.state, 'completed');
     assert.equal(job.executionMode, 'on-demand');
+    assert.deepEqual(job.catalogVersions, { inputCatalogs: { text: { processingType: 'reprocess', version: 1 } }, outputCatalog: { baseVersion: -1 } });
     assert.equal(job.highAvailability, false);
     await waitForVersionState(ctx.api, d.base, 'ready');
     assert.equal(await fs.readFile(path.join(work, 'out-1.txt'), 'utf8'), 'dog\t1\nfox\t1\nlazy\t1\nquick\t1\nthe\t2\n');
