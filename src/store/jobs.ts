@@ -1,5 +1,6 @@
 import type { Owner } from '../domain/owner.js';
 import type { Db } from './database.js';
+import { visibleTo } from './visibility.js';
 import type { JobRow } from './schema.js';
 
 /** Newest first. */
@@ -26,7 +27,6 @@ export async function findVisibleJob(db: Db, owner: Owner, jobId: string): Promi
     .innerJoin('pipelines', 'pipelines.id', 'jobs.pipelineId')
     .selectAll('jobs')
     .where('jobs.id', '=', jobId)
-    .where('pipelines.realm', '=', owner.realm)
-    .where('pipelines.home', owner.home === null ? 'is' : '=', owner.home)
+    .where(visibleTo(owner, 'pipelines'))
     .executeTakeFirst();
 }

@@ -1,5 +1,6 @@
 import type { Owner } from '../domain/owner.js';
 import type { Db } from './database.js';
+import { visibleTo } from './visibility.js';
 import type { PipelineRow } from './schema.js';
 
 export interface NewPipeline {
@@ -34,8 +35,7 @@ export async function findPipeline(db: Db, owner: Owner, id: string): Promise<Pi
     .selectFrom('pipelines')
     .selectAll()
     .where('id', '=', id)
-    .where('realm', '=', owner.realm)
-    .where('home', owner.home === null ? 'is' : '=', owner.home)
+    .where(visibleTo(owner))
     .executeTakeFirst();
 }
 
@@ -43,8 +43,7 @@ export async function listPipelines(db: Db, owner: Owner): Promise<PipelineRow[]
   return db
     .selectFrom('pipelines')
     .selectAll()
-    .where('realm', '=', owner.realm)
-    .where('home', owner.home === null ? 'is' : '=', owner.home)
+    .where(visibleTo(owner))
     .orderBy('created')
     .orderBy('id')
     .execute();

@@ -1,6 +1,7 @@
 import type { ClusterConfiguration } from '../domain/cluster-configuration.js';
 import type { Owner } from '../domain/owner.js';
 import type { Db } from './database.js';
+import { visibleTo } from './visibility.js';
 import type { TemplateRow } from './schema.js';
 
 export interface NewTemplate {
@@ -42,8 +43,7 @@ export async function findTemplate(db: Db, owner: Owner, id: string): Promise<Te
     .selectFrom('pipelineTemplates')
     .selectAll()
     .where('id', '=', id)
-    .where('realm', '=', owner.realm)
-    .where('home', owner.home === null ? 'is' : '=', owner.home)
+    .where(visibleTo(owner))
     .executeTakeFirst();
 }
 
@@ -51,8 +51,7 @@ export async function listTemplates(db: Db, owner: Owner, options: { onlyCreated
   let query = db
     .selectFrom('pipelineTemplates')
     .selectAll()
-    .where('realm', '=', owner.realm)
-    .where('home', owner.home === null ? 'is' : '=', owner.home);
+    .where(visibleTo(owner));
   if (options.onlyCreated) query = query.where('state', '=', 'created');
   return query.orderBy('created').orderBy('id').execute();
 }

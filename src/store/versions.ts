@@ -3,6 +3,7 @@ import type { LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { SchedulerConfiguration } from '../domain/scheduler-configuration.js';
 import type { Owner } from '../domain/owner.js';
 import type { Db } from './database.js';
+import { visibleTo } from './visibility.js';
 import type { PipelineVersionRow } from './schema.js';
 
 export interface NewVersion {
@@ -138,7 +139,6 @@ export async function findVisibleVersion(db: Db, owner: Owner, pipelineId: strin
     .selectAll('pipelineVersions')
     .where('pipelineVersions.id', '=', versionId)
     .where('pipelines.id', '=', pipelineId)
-    .where('pipelines.realm', '=', owner.realm)
-    .where('pipelines.home', owner.home === null ? 'is' : '=', owner.home)
+    .where(visibleTo(owner, 'pipelines'))
     .executeTakeFirst();
 }

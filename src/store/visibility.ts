@@ -1,0 +1,11 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Owner } from '../domain/owner.js';
+
+/**
+ * The one visibility rule of the store: a row is the owner's when its realm matches and its
+ * `home` is the owner's project (or both have none). `table` qualifies the columns in joins.
+ */
+export function visibleTo(owner: Owner, table?: 'pipelines'): RawBuilder<boolean> {
+  const column = (name: string) => sql.ref(table ? `${table}.${name}` : name);
+  return sql<boolean>`${column('realm')} = ${owner.realm} and ${column('home')} is not distinct from ${owner.home}`;
+}
