@@ -32,6 +32,12 @@ export interface EngineConfig {
   operationTimeoutMs: number;
   stopGraceMs: number;
   startTimeoutMs: number;
+  /** Stream state (README: "Stream state"). */
+  snapshotGraceMs: number;
+  restartLimit: number;
+  restartWindowMs: number;
+  snapshotRetentionMs: number;
+  snapshotGcIntervalMs: number;
   java: string;
   heapMbPerUnit: number;
   maxHeapMb: number;
@@ -109,6 +115,11 @@ function engineFrom(env: Env): EngineConfig {
     operationTimeoutMs: ms('SLUICE_OPERATION_TIMEOUT_MS', 120_000),
     stopGraceMs: ms('SLUICE_STOP_GRACE_MS', 10_000),
     startTimeoutMs: ms('SLUICE_JOB_START_TIMEOUT_MS', 60_000),
+    snapshotGraceMs: ms('SLUICE_SNAPSHOT_GRACE_MS', 30_000),
+    restartLimit: intFrom(env, 'SLUICE_STREAM_RESTART_LIMIT', 3, { min: 0, max: 1000 }),
+    restartWindowMs: ms('SLUICE_STREAM_RESTART_WINDOW_MS', 600_000),
+    snapshotRetentionMs: intFrom(env, 'SLUICE_SNAPSHOT_RETENTION_MS', 7 * DAY_MS, { min: 1, max: 3650 * DAY_MS }),
+    snapshotGcIntervalMs: ms('SLUICE_SNAPSHOT_GC_INTERVAL_MS', 3_600_000),
     java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
     heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
     maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),

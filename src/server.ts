@@ -37,7 +37,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await fs.mkdir(packagesDir, { recursive: true });
 
   const checker = new TemplateChecker(database.db);
-  const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), config.engine);
+  const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), path.join(config.dataDir, 'snapshots'), config.engine);
   let reconciler: Reconciler | undefined;
   const manualClock = config.engine.clock === 'manual' ? new ManualClock() : undefined;
   const clock = manualClock ?? systemClock;

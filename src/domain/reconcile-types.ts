@@ -13,6 +13,8 @@ export interface Observation {
     /** Set by deactivate or upgrade while a scheduled job ran: what happens when it ends. */
     afterJob: 'ready' | 'upgrade' | null;
     upgradeTargetId: string | null;
+    /** stream, paused: the snapshot resume starts from. */
+    resumeSnapshot: Restore | null;
   };
   templateCreated: boolean;
   /** Another version of the same pipeline is not ready. */
@@ -25,14 +27,39 @@ export interface Observation {
     pinsCatalogVersions: boolean;
     /** upgrade: the version to switch to. */
     toVersionId?: string;
+    /** upgrade of a stream version: the target as it is now (undefined when it is gone). */
+    target?: { state: VersionState; kind: VersionKind; templateCreated: boolean };
+    /** upgrade of a stream version, after the source handed over: the target's job so far. */
+    targetJob?: { id: string; state: string; message: string | null; restore: Restore | null };
+    /** activate of a stream version from a snapshot or the latest checkpoint: where it is, or why not. */
+    restore?: Restore | { missing: string };
   };
   job?: {
     id: string;
     state: 'starting' | 'running';
     launched: boolean;
-    stopRequested: 'cancel' | null;
+    kind: 'batch' | 'stream';
+    stopRequested: StopReason | null;
     stopDeadline: Date | null;
     startDeadline: Date | null;
+    highAvailability: boolean;
+    /** Starts of the job's process so far (0 for the first). */
+    attempt: number;
+    restore: Restore | null;
+    latestCheckpoint: string | null;
+    /** The version's logging configuration differs from the one written into the job's folder. */
+    loggingOutdated: boolean;
+  };
+  /** Stream jobs only: what their folders show. */
+  stream?: {
+    /** The job wrote a non-empty snapshot folder (looked at only while a pause or upgrade waits). */
+    snapshotWritten: boolean;
+    /** The newest complete checkpoint folder, if any. */
+    newestCheckpoint: string | null;
+    /** `restart` operations of this version within the restart window (read only when the job ended). */
+    restartsInWindow: number;
+    /** The id a snapshot taken in this step gets. */
+    newSnapshotId: string;
   };
   process?: ProcessStatus;
   /** The job log's last lines, read when the process has ended. */
@@ -47,29 +74,65 @@ export type ProcessStatus =
 
 export type JobEnd = 'completed' | 'failed' | 'canceled';
 
+/** Why a live job was sent SIGTERM: cancel discards its state, pause and upgrade keep a snapshot. */
+export type StopReason = 'cancel' | 'pause' | 'upgrade';
+
+/** A folder a stream job starts from, and what it is in words (kept on the job and in messages). */
+export interface Restore {
+  location: string;
+  source: string;
+}
+
+/** The snapshot this plan takes (see `Plan.snapshot`), before the engine has given it an id. */
+export const NEW_SNAPSHOT = 'new-snapshot' as const;
+
 /** What to do next: database changes applied in one transaction, then at most one process action. */
 export interface Plan {
   /** Why, in words: logged, and handy in tests. */
   reason: string;
-  createJob?: { kind: VersionKind; executionMode: 'on-demand' | 'scheduled' | 'time-schedule' };
+  createJob?: {
+    kind: VersionKind;
+    executionMode: 'on-demand' | 'scheduled' | 'time-schedule';
+    /** Start from this folder (`pipeline.restore.dir`), or from the snapshot this plan takes. */
+    restore?: Restore | typeof NEW_SNAPSHOT;
+    /** upgrade of a stream version: the job is the target's, not this version's. */
+    forVersion?: string;
+    /** The job belongs to a service operation this plan records (a restart after a failed upgrade). */
+    ofServiceOperation?: boolean;
+  };
   job?: {
     state?: 'running' | JobEnd;
     message?: string;
     exitCode?: number | null;
-    stopRequested?: 'cancel';
+    /** null withdraws a stop request (a pause that timed out). */
+    stopRequested?: StopReason | null;
     stopDeadline?: Date;
+    latestCheckpoint?: string;
+    /** Start the job's process again (a new attempt), from this folder or from scratch. */
+    relaunch?: { restore: Restore | null; startDeadline: Date };
   };
+  /** Move the stopped job's snapshot folder into the snapshot store and record it under `id`. */
+  snapshot?: { id: string; reason: 'pause' | 'upgrade' };
   version?: {
     state: VersionState;
     runMode: VersionKind | null;
     clearResolverSchedule?: boolean;
     afterJob?: { then: 'ready' | 'upgrade'; targetId?: string } | null;
+    /** paused stream: resume from the snapshot this plan takes. */
+    resumeFromNewSnapshot?: boolean;
   };
+  /** upgrade of a stream version: the target starts running (with `createJob.forVersion`); the operation settles once its job runs. */
+  startTarget?: string;
   /** upgrade of a scheduled batch version: the target becomes scheduled. */
   scheduleTarget?: string;
   operation?: { state: 'succeeded' | 'failed'; message: string };
   serviceOperation?: { type: ServiceOperation; message: string };
-  process?: 'launch' | 'terminate' | 'kill';
+  /**
+   * launch, terminate, kill: the job's process. discard-snapshot: remove a partial snapshot after
+   * a pause that timed out. rewrite-logging: write the version's logging configuration into the
+   * running job's folder.
+   */
+  process?: 'launch' | 'terminate' | 'kill' | 'discard-snapshot' | 'rewrite-logging';
 }
 
 export interface ReconcileSettings {
@@ -77,4 +140,9 @@ export interface ReconcileSettings {
   stopGraceMs: number;
   /** How long a job may stay `starting`. */
   startTimeoutMs: number;
+  /** From SIGTERM for a pause or upgrade until the job must have written its snapshot and exited. */
+  snapshotGraceMs: number;
+  /** At most this many restarts of a stream job within `restartWindowMs`; then the version goes to ready. */
+  restartLimit: number;
+  restartWindowMs: number;
 }

@@ -1,5 +1,8 @@
 import type { JobEnd, Observation, Plan, ReconcileSettings } from './reconcile-types.js';
 import { endScheduledJob, scheduledOperation } from './reconcile-scheduled.js';
+import {
+  housekeeping, restartAfterDeath, upgradeProgress, restartBudgetSpent, stoppedForSnapshot, streamOperation, waitingForSnapshot, withNewestCheckpoint,
+} from './reconcile-stream.js';
 import { decide as allowed, kindOf, type VersionKind } from './state-machine.js';
 
 /**
@@ -9,8 +12,8 @@ import { decide as allowed, kindOf, type VersionKind } from './state-machine.js'
  */
 export function decide(observation: Observation, settings: ReconcileSettings): Plan | null {
   const { job, operation } = observation;
-  if (job) return decideForJob(observation, settings) ?? operationDeadline(observation);
-  if (operation) return decideOperation(observation);
+  if (job) return withNewestCheckpoint(observation, decideForJob(observation, settings)) ?? operationDeadline(observation);
+  if (operation) return decideOperation(observation, settings);
   return null;
 }
 
@@ -28,12 +31,15 @@ function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null 
   }
   if (process.status === 'alive') {
     if (job.state === 'starting') {
+      const starts = o.operation?.type === 'activate' || o.operation?.type === 'resume';
+      const from = job.restore ? ` from ${job.restore.source}` : '';
       return {
         reason: 'the job process is up',
         job: { state: 'running' },
-        operation: o.operation?.type === 'activate' ? { state: 'succeeded', message: `Job ${job.id} is running.` } : undefined,
+        operation: starts ? { state: 'succeeded', message: `Job ${job.id} is running${from}.` } : undefined,
       };
     }
+    if (job.stopRequested === 'pause' || job.stopRequested === 'upgrade') return waitingForSnapshot(o, settings);
     if (job.stopRequested) {
       if (job.stopDeadline && o.now > job.stopDeadline) return { reason: 'the job ignored SIGTERM past the grace period', process: 'kill' };
       return null;
@@ -46,23 +52,36 @@ function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null 
       };
     }
     if (o.operation && o.operation.type !== 'activate') {
-      return scheduledOperation(o) ?? { reason: `${o.operation.type} is not available yet`, operation: notAvailable(o.operation.type) };
+      return scheduledOperation(o) ?? streamOperation(o, settings)
+        ?? { reason: `${o.operation.type} is not available yet`, operation: notAvailable(o.operation.type) };
     }
-    return null;
+    return housekeeping(o);
   }
+  const exitCode = process.status === 'exited' ? process.code : null;
   if (job.stopRequested === 'cancel') {
     return {
       reason: 'the canceled job has stopped',
-      job: { state: 'canceled', exitCode: process.status === 'exited' ? process.code : null, message: 'Canceled.' },
+      job: { state: 'canceled', exitCode, message: 'Canceled.' },
       version: { state: 'ready', runMode: null },
       operation: o.operation?.type === 'cancel' ? { state: 'succeeded', message: `Job ${job.id} was canceled.` } : undefined,
+      // A stream job saves its state on SIGTERM whatever the reason; a cancel does not keep it.
+      process: job.kind === 'stream' ? 'discard-snapshot' : undefined,
     };
   }
+  if (job.stopRequested) return stoppedForSnapshot(o, settings, exitCode, () => died(o, settings, process));
   if (process.status === 'exited' && process.code === 0) return endJob(o, 'completed', 0, 'The job completed.');
-  if (process.status === 'exited') {
-    return endJob(o, 'failed', process.code, `The job exited with code ${process.code}.${tail(o.logTail)}`);
-  }
-  return endJob(o, 'failed', null, `The job's process disappeared without an exit status (was the machine restarted or the process killed from outside?).${tail(o.logTail)}`);
+  return died(o, settings, process);
+}
+
+/** The job ended by itself, not with exit code 0: a stream job may start again, anything else failed. */
+function died(o: Observation, settings: ReconcileSettings, process: { status: string; code?: number }): Plan {
+  const what = process.status === 'exited'
+    ? `The job exited with code ${process.code}.`
+    : 'The job\'s process disappeared without an exit status (was the machine restarted or the process killed from outside?).';
+  const restart = restartAfterDeath(o, settings, what);
+  if (restart) return restart;
+  const budget = o.job!.highAvailability && o.job!.kind === 'stream' && o.version.runMode === 'stream' ? restartBudgetSpent(settings) : '';
+  return endJob(o, 'failed', process.status === 'exited' ? process.code! : null, `${what}${budget}${tail(o.logTail)}`);
 }
 
 const tail = (logTail: string | undefined) => (logTail ? ` Last lines of its log:\n${logTail}` : '');
@@ -88,9 +107,10 @@ function endJob(o: Observation, end: JobEnd, exitCode: number | null, message: s
   };
 }
 
-function decideOperation(o: Observation): Plan | null {
+function decideOperation(o: Observation, settings: ReconcileSettings): Plan | null {
   const op = o.operation!;
   const v = o.version;
+  if (op.type === 'upgrade' && op.targetJob) return upgradeProgress(o) ?? operationDeadline(o);
   const kind = v.runMode ?? (op.pinsCatalogVersions && v.kindWithoutPins !== 'stream' ? 'run-now' : v.kindWithoutPins);
   const decision = allowed(op.type, kind, v.state);
   if (!decision.allowed) return { reason: 'refused on processing', operation: { state: 'failed', message: decision.reason } };
@@ -107,9 +127,10 @@ function decideOperation(o: Observation): Plan | null {
           operation: { state: 'succeeded', message: 'The version is scheduled.' },
         };
       }
+      if (op.restore && 'missing' in op.restore) return { reason: 'nothing to start from', operation: { state: 'failed', message: op.restore.missing } };
       return {
         reason: `activate: start a ${kind} job`,
-        createJob: { kind, executionMode: 'on-demand' },
+        createJob: { kind, executionMode: 'on-demand', ...(op.restore ? { restore: op.restore } : {}) },
         version: { state: 'running', runMode: kind, clearResolverSchedule: op.pinsCatalogVersions && v.hasResolverSchedule },
       };
     }
@@ -122,7 +143,7 @@ function decideOperation(o: Observation): Plan | null {
         operation: { state: 'succeeded', message: `The version is ready (${op.type}).` },
       };
     default:
-      return scheduledOperation(o) ?? { reason: `${op.type} is not available yet`, operation: notAvailable(op.type) };
+      return scheduledOperation(o) ?? streamOperation(o, settings) ?? { reason: `${op.type} is not available yet`, operation: notAvailable(op.type) };
   }
 }
 

@@ -25,6 +25,8 @@ export async function buildJobSpec(db: Db, world: VersionWorld, job: JobRow): Pr
     applicationProperties: mergeProperties(template.defaultRuntimeConfiguration, version.customRuntimeConfiguration),
     logging: version.loggingConfiguration,
     cluster: version.clusterConfiguration,
+    attempt: job.attempt,
+    restoreLocation: job.restoreLocation ?? undefined,
   };
 }
 

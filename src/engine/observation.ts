@@ -1,9 +1,10 @@
 import { isEmptySchedule } from '../domain/scheduler-configuration.js';
-import type { Observation, ProcessStatus } from '../domain/reconcile-types.js';
+import type { Observation, ProcessStatus, Restore, StopReason } from '../domain/reconcile-types.js';
 import { runtimeKindOf } from '../domain/runtime-catalog.js';
 import { kindOf, type UserOperation, type VersionKind, type VersionState } from '../domain/state-machine.js';
 import type { JobRow } from '../store/schema.js';
 import type { VersionWorld } from '../store/version-world.js';
+import type { StreamWorld } from '../store/stream-world.js';
 import type { JobLocation } from '../runtimes/runtime.js';
 
 /** Does an activate request pin catalog versions (a one-time run-now)? */
@@ -16,12 +17,25 @@ export const locationOf = (job: JobRow): JobLocation => ({
   workDir: job.workDir,
   pid: job.pid,
   processStart: job.processStart,
+  attempt: job.attempt,
 });
 
+const restoreOf = (location: string | null, source: string | null): Restore | null =>
+  location ? { location, source: source ?? location } : null;
+
+/** What `decide` is told, besides the stored rows, about the job's process and folders. */
+export interface Seen {
+  process?: ProcessStatus;
+  logTail?: string;
+  stream?: Observation['stream'];
+}
+
 /** Turns stored rows and what the runtime saw into the plain data `decide` reads. */
-export function toObservation(world: VersionWorld, now: Date, process?: ProcessStatus, logTail?: string): Observation {
+export function toObservation(world: VersionWorld & StreamWorld, now: Date, seen: Seen = {}): Observation {
   const { version, template, operation, job } = world;
   const runtimeKind = runtimeKindOf(template.runtimeEnvironment) ?? 'batch';
+  const target = world.upgradeTarget;
+  const targetKind = target && kindOf(runtimeKindOf(target.runtimeEnvironment) ?? 'batch', !isEmptySchedule(target.version.schedulerConfiguration), false);
   return {
     now,
     version: {
@@ -32,6 +46,7 @@ export function toObservation(world: VersionWorld, now: Date, process?: ProcessS
       hasResolverSchedule: version.schedulerConfiguration?.catalogTriggerOptions === 'version_resolver',
       afterJob: version.afterJob as 'ready' | 'upgrade' | null,
       upgradeTargetId: version.upgradeTarget,
+      resumeSnapshot: world.resumeSnapshot,
     },
     templateCreated: template.state === 'created',
     otherVersionActive: world.otherVersionActive,
@@ -41,16 +56,29 @@ export function toObservation(world: VersionWorld, now: Date, process?: ProcessS
       deadline: operation.deadline ?? new Date(8.64e15),
       pinsCatalogVersions: pinsCatalogVersions(operation.request),
       toVersionId: typeof operation.request.toVersionId === 'string' ? operation.request.toVersionId : undefined,
+      target: target && { state: target.version.state as VersionState, kind: targetKind!, templateCreated: target.templateState === 'created' },
+      targetJob: world.upgradeJob && { ...world.upgradeJob, restore: restoreOf(world.upgradeJob.restoreLocation, world.upgradeJob.restoreSource) },
+      restore: world.restore,
     },
     job: job && {
       id: job.id,
       state: job.state as 'starting' | 'running',
       launched: job.pid !== null,
-      stopRequested: job.stopRequested as 'cancel' | null,
+      kind: runtimeKind,
+      stopRequested: job.stopRequested as StopReason | null,
       stopDeadline: job.stopDeadline,
       startDeadline: job.startDeadline,
+      highAvailability: job.highAvailability,
+      attempt: job.attempt,
+      restore: restoreOf(job.restoreLocation, job.restoreSource),
+      latestCheckpoint: job.latestCheckpoint,
+      loggingOutdated: job.pid !== null && job.loggingApplied !== null && job.loggingApplied !== loggingText(version),
     },
-    process,
-    logTail,
+    process: seen.process,
+    logTail: seen.logTail,
+    stream: seen.stream,
   };
 }
+
+/** The logging configuration as written into a job's folder, compared to notice a change. */
+export const loggingText = (version: { loggingConfiguration: unknown }) => JSON.stringify(version.loggingConfiguration);

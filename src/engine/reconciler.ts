@@ -11,7 +11,9 @@ import type { Db } from '../store/database.js';
 import { claimOperations, renewLeases, versionsWithClaimedOperations } from '../store/operations.js';
 import { loadVersionWorld, versionsWithLiveJobs, type VersionWorld } from '../store/version-world.js';
 import { buildJobSpec, pinnedVersionsOf } from './job-spec.js';
-import { locationOf, toObservation } from './observation.js';
+import { locationOf, loggingText, toObservation } from './observation.js';
+import { lookAtJob, withKeptSnapshot, type KeptSnapshot } from './stream-state.js';
+import { recordLoggingApplied } from '../store/stream-world.js';
 
 export interface EngineSettings extends ReconcileSettings {
   /** Names this replica: it owns the jobs it launched and the operations it claimed. */
@@ -105,13 +107,13 @@ export class Reconciler {
       const world = await loadVersionWorld(this.deps.db, versionId, this.deps.settings.replicaId);
       if (!world) return;
       if (world.job && world.job.owner !== this.deps.settings.replicaId) return;
-      const process = world.job ? await this.deps.runtime.observe(locationOf(world.job)) : undefined;
-      const ended = process?.status === 'exited' || process?.status === 'vanished';
-      const logTail = ended ? await this.deps.runtime.logTail(locationOf(world.job!), 20) : undefined;
-      const plan = decide(toObservation(world, this.deps.now(), process, logTail), this.deps.settings);
+      const seen = await lookAtJob(this.deps.db, this.deps.runtime, world, this.deps.now(), this.deps.settings.restartWindowMs);
+      const plan = decide(toObservation(world, this.deps.now(), seen), this.deps.settings);
       if (!plan) return;
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
       await this.act(world, plan);
+      // An upgrade created the target's job: the next pass finds it among the live jobs and launches it.
+      if (plan.startTarget) this.again = true;
     }
     this.deps.log.warn({ versionId }, 'engine: version still has steps to take after a full pass');
   }
@@ -147,28 +149,43 @@ export class Reconciler {
     return { inputCatalogs: resolution.inputs, outputCatalog: { baseVersion: resolution.outputBaseVersion } };
   }
 
-  private async act(world: VersionWorld, plan: Plan): Promise<void> {
+  private async act(world: VersionWorld, planned: Plan): Promise<void> {
     const { db, runtime, settings, now } = this.deps;
+    const job = world.job;
+    if (planned.process === 'rewrite-logging' && job) {
+      await runtime.rewriteLogging(locationOf(job), world.version.loggingConfiguration);
+      await recordLoggingApplied(db, job.id, loggingText(world.version));
+      return;
+    }
+    let plan = planned;
+    let kept: KeptSnapshot | undefined;
+    if (plan.snapshot && job) {
+      // The folder moves first: a crash before the record below finds it kept under the same id.
+      kept = { ...plan.snapshot, location: await runtime.keepSnapshot(locationOf(job), plan.snapshot.id) };
+      plan = withKeptSnapshot(plan, kept);
+    }
     let newJob;
     if (plan.createJob && world.operation) {
       const id = randomUUID();
+      const restore = plan.createJob.restore === 'new-snapshot' ? undefined : plan.createJob.restore;
       newJob = {
         id,
+        versionId: plan.createJob.forVersion ?? world.version.id,
         runtime: runtime.name,
         owner: settings.replicaId,
         workDir: runtime.workDirOf(id),
         startDeadline: new Date(now().getTime() + settings.startTimeoutMs),
         catalogVersions: await this.catalogVersionsFor(world, plan) as Record<string, unknown> | null,
+        restore,
       };
     }
-    await applyPlan(db, world, plan, now(), newJob);
+    await applyPlan(db, world, plan, now(), newJob, kept);
     await this.tellScheduler(world, plan);
-    const job = world.job;
     if (!job) return;
     if (plan.process === 'launch') {
       try {
         const handle = await runtime.launch(await buildJobSpec(db, world, job));
-        await recordLaunch(db, job.id, handle.pid, handle.processStart, now());
+        await recordLaunch(db, job.id, handle.pid, handle.processStart, now(), loggingText(world.version));
       } catch (error) {
         const message = `The job could not be started: ${asError(error).message}`;
         await applyPlan(db, world, launchFailure(world, message), now());
@@ -177,6 +194,8 @@ export class Reconciler {
       await runtime.signal(locationOf(job), 'SIGTERM');
     } else if (plan.process === 'kill') {
       await runtime.signal(locationOf(job), 'SIGKILL');
+    } else if (plan.process === 'discard-snapshot') {
+      await runtime.discardSnapshot(locationOf(job));
     }
   }
 }

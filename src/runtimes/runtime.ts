@@ -24,6 +24,10 @@ export interface JobSpec {
   applicationProperties: Property[];
   logging: LoggingConfiguration;
   cluster: ClusterConfiguration;
+  /** Starts of this job's process before this one (a restarted stream job runs again). */
+  attempt: number;
+  /** stream: the snapshot or checkpoint folder to start from. */
+  restoreLocation?: string;
 }
 
 /** Where a launched job's process can be found again, even by a restarted service. */
@@ -38,6 +42,7 @@ export interface JobLocation {
   workDir: string;
   pid: number | null;
   processStart: string | null;
+  attempt: number;
 }
 
 /** One interface for every engine a job can run on (local JVM today; Flink and Spark later). */
@@ -54,4 +59,18 @@ export interface JobRuntime {
   logFile(job: JobLocation): string;
   /** Called when a job's process is seen to end, so the engine looks at it at once. */
   onExit(listener: (jobId: string) => void): void;
+
+  // Stream state (behaviour notes §5).
+  /** Has the stopped job written a non-empty snapshot (or has it already been kept as `snapshotId`)? */
+  snapshotWritten(job: JobLocation, snapshotId: string): Promise<boolean>;
+  /** Moves the job's snapshot into the snapshot store as `snapshotId`; returns where it is now. Idempotent. */
+  keepSnapshot(job: JobLocation, snapshotId: string): Promise<string>;
+  /** Removes what the job wrote as a snapshot (a cancel, or a pause that timed out). */
+  discardSnapshot(job: JobLocation): Promise<void>;
+  /** The newest complete checkpoint the job has written, if any. */
+  newestCheckpoint(job: JobLocation): Promise<string | null>;
+  /** Writes a changed logging configuration where the running job picks it up. */
+  rewriteLogging(job: JobLocation, logging: LoggingConfiguration): Promise<void>;
+  /** Removes a kept snapshot (garbage collection). */
+  deleteSnapshot(location: string): Promise<void>;
 }

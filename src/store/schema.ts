@@ -78,6 +78,7 @@ export interface PipelineVersionsTable {
   lastCronTick: Timestamp | null;
   afterJob: string | null;
   upgradeTarget: string | null;
+  resumeSnapshot: string | null;
   created: Timestamp;
   updated: Timestamp;
 }
@@ -131,6 +132,25 @@ export interface JobsTable {
   updated: Timestamp;
   ended: Timestamp | null;
   resolverBaseline: Json<Record<string, number> | null> | null;
+  attempt: Generated<number>;
+  restoreLocation: string | null;
+  restoreSource: string | null;
+  latestCheckpoint: string | null;
+  loggingApplied: string | null;
+}
+
+export interface SnapshotsTable {
+  id: string;
+  realm: string;
+  pipelineId: string;
+  versionId: string;
+  templateId: string;
+  jobId: string;
+  /** pause or upgrade */
+  reason: string;
+  /** The snapshot's folder. */
+  location: string;
+  created: Timestamp;
 }
 
 export interface CatalogVersionsTable {
@@ -178,6 +198,7 @@ export interface Tables {
   pipelineVersions: PipelineVersionsTable;
   operations: OperationsTable;
   jobs: JobsTable;
+  snapshots: SnapshotsTable;
   catalogVersions: CatalogVersionsTable;
   triggerDecisions: TriggerDecisionsTable;
   egressRules: EgressRulesTable;
@@ -192,4 +213,5 @@ export type EgressRuleRow = Selectable<EgressRulesTable>;
 export type EgressAuditRow = Selectable<EgressAuditLogTable>;
 export type OperationRow = Selectable<OperationsTable>;
 export type JobRow = Selectable<JobsTable>;
+export type SnapshotRow = Selectable<SnapshotsTable>;
 export type TriggerDecisionRow = Selectable<TriggerDecisionsTable>;

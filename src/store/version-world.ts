@@ -1,8 +1,9 @@
 import type { Db } from './database.js';
 import type { JobRow, OperationRow, PipelineVersionRow } from './schema.js';
+import { loadStreamWorld, type StreamWorld } from './stream-world.js';
 
 /** Everything the engine reads about one version before deciding its next step. */
-export interface VersionWorld {
+export interface VersionWorld extends StreamWorld {
   version: PipelineVersionRow;
   template: { state: string; runtimeEnvironment: string; entryPointClassName: string; packageId: string; defaultRuntimeConfiguration: string | null };
   otherVersionActive: boolean;
@@ -46,7 +47,8 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return { version, template, otherVersionActive: other !== undefined, operation, job };
+  const stream = await loadStreamWorld(db, version, operation);
+  return { version, template, otherVersionActive: other !== undefined, operation, job, ...stream };
 }
 
 /** Versions with a live job that `replica` runs: it must keep watching them. */

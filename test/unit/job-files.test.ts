@@ -30,6 +30,7 @@ function spec(overrides: Partial<JobSpec> = {}): JobSpec {
     applicationProperties: [],
     logging: DEFAULT_LOGGING,
     cluster,
+    attempt: 0,
     ...overrides,
   };
 }
@@ -230,7 +231,7 @@ describe('javaArguments', () => {
   const settings: LocalJvmSettings = { java: '/usr/bin/java', heapMbPerUnit: 256, maxHeapMb: 2048 };
   const work = '/data/jobs/7d0c5f3e';
   const pinned: PinnedCatalogVersions = { inputCatalogs: { a: { processingType: 'reprocess', version: 1 } }, outputCatalog: { baseVersion: -1 } };
-  const head = (gc: string[]) => ['-Xmx512m', ...gc, '-Dsluice.job.id=7d0c5f3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', `-Dpipeline-config.file=${work}/pipeline-config.conf`,
+  const head = (gc: string[]) => ['-Xmx512m', ...gc, '-Dsluice.job.id=7d0c5f3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f.0', `-Dpipeline-config.file=${work}/pipeline-config.conf`,
     `-Dlog4j2.configurationFile=${work}/log4j2.xml`, `-Dlog4j.configurationFile=${work}/log4j2.xml`];
   const tail = ['-cp', `${work}${path.delimiter}/data/packages/app.jar`, 'com.example.Main'];
   const cases: { name: string; spec: JobSpec; args: string[] }[] = [
@@ -240,7 +241,19 @@ describe('javaArguments', () => {
       args: [...head(['-XX:+UseG1GC']), `-Dpipeline-job.file=${work}/pipeline-job.conf`, ...tail],
     },
     { name: 'batch without catalog versions: no pipeline-job.file', spec: spec(), args: [...head(['-XX:+UseG1GC']), ...tail] },
-    { name: 'stream: never a pipeline-job.file', spec: spec({ kind: 'stream', catalogVersions: pinned }), args: [...head(['-XX:+UseG1GC']), ...tail] },
+    {
+      name: 'stream: never a pipeline-job.file; checkpoint and snapshot folders',
+      spec: spec({ kind: 'stream', catalogVersions: pinned }),
+      args: [...head(['-XX:+UseG1GC']), `-Dpipeline.checkpoint.dir=${work}/checkpoints`, `-Dpipeline.snapshot.dir=${work}/snapshot`, ...tail],
+    },
+    {
+      name: 'stream restored from a snapshot, third attempt: restore folder and the attempt in the marker',
+      spec: spec({ kind: 'stream', attempt: 2, restoreLocation: '/data/snapshots/s-1' }),
+      args: [
+        ...head(['-XX:+UseG1GC']).map((a) => a.replace(/\.0$/, '.2')),
+        `-Dpipeline.checkpoint.dir=${work}/checkpoints`, `-Dpipeline.snapshot.dir=${work}/snapshot`, '-Dpipeline.restore.dir=/data/snapshots/s-1', ...tail,
+      ],
+    },
     { name: 'gcProfile parallelgc', spec: spec({ cluster: { ...cluster, gcProfile: 'parallelgc' } }), args: [...head(['-XX:+UseParallelGC']), ...tail] },
     { name: 'gcProfile g1gc', spec: spec({ cluster: { ...cluster, gcProfile: 'g1gc' } }), args: [...head(['-XX:+UseG1GC']), ...tail] },
     { name: 'an unknown gcProfile: the JVM default, no flag', spec: spec({ cluster: { ...cluster, gcProfile: 'zgc' } }), args: [...head([]), ...tail] },
@@ -251,7 +264,7 @@ describe('javaArguments', () => {
 
   it('the marker argument is the one a restarted service looks for', () => {
     const args = javaArguments(spec(), work, settings);
-    assert.equal(args.filter((a) => a === jobMarker(spec().jobId)).length, 1);
-    assert.equal(jobMarker('j-1'), '-Dsluice.job.id=j-1');
+    assert.equal(args.filter((a) => a === jobMarker(spec().jobId, 0)).length, 1);
+    assert.equal(jobMarker('j-1', 2), '-Dsluice.job.id=j-1.2');
   });
 });

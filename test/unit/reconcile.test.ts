@@ -5,7 +5,7 @@ import type { Observation, Plan, ReconcileSettings } from '../../src/domain/reco
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
-const settings: ReconcileSettings = { stopGraceMs: 30_000, startTimeoutMs: 60_000 };
+const settings: ReconcileSettings = { stopGraceMs: 30_000, startTimeoutMs: 60_000, snapshotGraceMs: 20_000, restartLimit: 3, restartWindowMs: 600_000 };
 
 type Overrides = {
   version?: Partial<Observation['version']>;
@@ -18,12 +18,15 @@ function observe(o: Overrides = {}): Observation {
   const { version, operation, job, ...rest } = o;
   return {
     now: NOW,
-    version: { id: 'v-1', state: 'ready', runMode: null, kindWithoutPins: 'run-now', hasResolverSchedule: false, afterJob: null, upgradeTargetId: null, ...version },
+    version: { id: 'v-1', state: 'ready', runMode: null, kindWithoutPins: 'run-now', hasResolverSchedule: false, afterJob: null, upgradeTargetId: null, resumeSnapshot: null, ...version },
     templateCreated: true,
     otherVersionActive: false,
     operation: operation ? { id: 'op-1', type: 'activate', deadline: at(300), pinsCatalogVersions: false, ...operation } : undefined,
     job: job
-      ? { id: 'job-1', state: 'running', launched: true, stopRequested: null, stopDeadline: null, startDeadline: at(60), ...job }
+      ? {
+        id: 'job-1', state: 'running', launched: true, kind: version?.runMode === 'stream' ? 'stream' : 'batch', stopRequested: null, stopDeadline: null,
+        startDeadline: at(60), highAvailability: false, attempt: 0, restore: null, latestCheckpoint: null, loggingOutdated: false, ...job,
+      }
       : undefined,
     ...rest,
   };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ClusterConfiguration } from '../../domain/cluster-configuration.js';
 import type { JobSpec } from '../runtime.js';
+import { CHECKPOINTS, SNAPSHOT } from './state.js';
 
 export interface LocalJvmSettings {
   /** The `java` to run (SLUICE_JAVA; default: $JAVA_HOME/bin/java, else `java` on PATH). */
@@ -23,21 +24,25 @@ export function heapMb(cluster: ClusterConfiguration, settings: LocalJvmSettings
 
 const GC_FLAGS: Record<string, string> = { g1gc: '-XX:+UseG1GC', parallelgc: '-XX:+UseParallelGC' };
 
-/** The marker argument that lets a restarted service find the job's processes again. */
-export const jobMarker = (jobId: string) => `-Dsluice.job.id=${jobId}`;
+/** The marker argument that lets a restarted service find the job's processes (of this attempt) again. */
+export const jobMarker = (jobId: string, attempt: number) => `-Dsluice.job.id=${jobId}.${attempt}`;
 
 export function javaArguments(spec: JobSpec, workDir: string, settings: LocalJvmSettings): string[] {
   const args = [`-Xmx${heapMb(spec.cluster, settings)}m`];
   const gc = GC_FLAGS[spec.cluster.gcProfile ?? 'g1gc'];
   if (gc) args.push(gc);
   args.push(
-    jobMarker(spec.jobId),
+    jobMarker(spec.jobId, spec.attempt),
     `-Dpipeline-config.file=${path.join(workDir, 'pipeline-config.conf')}`,
     `-Dlog4j2.configurationFile=${path.join(workDir, 'log4j2.xml')}`,
     `-Dlog4j.configurationFile=${path.join(workDir, 'log4j2.xml')}`,
   );
   if (spec.kind === 'batch' && spec.catalogVersions) {
     args.push(`-Dpipeline-job.file=${path.join(workDir, 'pipeline-job.conf')}`);
+  }
+  if (spec.kind === 'stream') {
+    args.push(`-Dpipeline.checkpoint.dir=${path.join(workDir, CHECKPOINTS)}`, `-Dpipeline.snapshot.dir=${path.join(workDir, SNAPSHOT)}`);
+    if (spec.restoreLocation) args.push(`-Dpipeline.restore.dir=${spec.restoreLocation}`);
   }
   args.push('-cp', `${workDir}${path.delimiter}${spec.jarPath}`, spec.entryPointClassName);
   return args;

@@ -6,9 +6,13 @@ import type { JobLocation, JobRuntime, JobSpec, ProcessHandle } from '../runtime
 import { javaArguments, jobMarker, WRAPPER_SCRIPT, type LocalJvmSettings } from './command.js';
 import { applicationProperties, log4j2Config, pipelineConfig, pipelineJob } from './files.js';
 import { findProcessesWithArgument, isSameProcessAlive, procInfo } from './proc.js';
+import { LocalStreamState } from './state.js';
+import type { LoggingConfiguration } from '../../domain/logging-configuration.js';
 
 const LOG_FILE = 'job.log';
 const EXIT_CODE_FILE = 'exit-code';
+/** Holds the number of the last attempt started, written just before its process is spawned. */
+const LAUNCHED_FILE = 'launched';
 const WRAPPER_NAME = 'sluice-job';
 
 /** Only these reach a job from the service's environment: never its secrets or DATABASE_URL. */
@@ -22,8 +26,11 @@ const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'JAVA_HOME', 'TMPDIR
 export class LocalJvmRuntime implements JobRuntime {
   readonly name = 'local-jvm';
   private readonly exitListeners: ((jobId: string) => void)[] = [];
+  private readonly state: LocalStreamState;
 
-  constructor(private readonly jobsDir: string, private readonly settings: LocalJvmSettings) {}
+  constructor(private readonly jobsDir: string, snapshotsDir: string, private readonly settings: LocalJvmSettings) {
+    this.state = new LocalStreamState(snapshotsDir);
+  }
 
   workDirOf(jobId: string): string {
     return path.join(this.jobsDir, jobId);
@@ -39,17 +46,20 @@ export class LocalJvmRuntime implements JobRuntime {
 
   async launch(spec: JobSpec): Promise<ProcessHandle> {
     const workDir = this.workDirOf(spec.jobId);
-    // A log means this job was launched before (by an earlier run of the service): never start it
-    // twice. It is created before the process is spawned, so without it there is no process to
-    // look for; with it, the process is found by its marker, or its exit-code file tells how it
-    // ended. (Scanning /proc for every launch cost 40-130 ms on a busy machine: npm run bench -- activate.)
-    if (await this.wasLaunched(workDir)) {
-      return (await this.findRunning(spec.jobId)) ?? { pid: 0, processStart: 'ended' };
+    // The launched file says this attempt was started before (by an earlier run of the service):
+    // never start it twice. It is written before the process is spawned, so without it there is no
+    // process to look for; with it, the process is found by its marker, or its exit-code file tells
+    // how it ended. (Scanning /proc for every launch cost 40-130 ms on a busy machine: npm run bench -- activate.)
+    if (await this.wasLaunched(workDir, spec.attempt)) {
+      return (await this.findRunning(spec.jobId, spec.attempt)) ?? { pid: 0, processStart: 'ended' };
     }
     await fs.mkdir(workDir, { recursive: true });
     await this.writeFiles(spec, workDir);
+    if (spec.kind === 'stream') await this.state.prepare(workDir);
     const log = await fs.open(path.join(workDir, LOG_FILE), 'a');
     try {
+      if (spec.attempt > 0) await log.write(`--- sluice: attempt ${spec.attempt}${spec.restoreLocation ? ` from ${spec.restoreLocation}` : ''} ---\n`);
+      await fs.writeFile(path.join(workDir, LAUNCHED_FILE), `${spec.attempt}\n`);
       const env: Record<string, string> = {
         PIPELINE_JOB_ID: spec.jobId,
         PIPELINE_VERSION_ID: spec.versionId,
@@ -115,8 +125,9 @@ export class LocalJvmRuntime implements JobRuntime {
     }
   }
 
-  private wasLaunched(workDir: string): Promise<boolean> {
-    return fs.stat(path.join(workDir, LOG_FILE)).then(() => true, () => false);
+  private async wasLaunched(workDir: string, attempt: number): Promise<boolean> {
+    const text = await fs.readFile(path.join(workDir, LAUNCHED_FILE), 'utf8').catch(() => null);
+    return text !== null && /^\d+$/.test(text.trim()) && Number(text.trim()) >= attempt;
   }
 
   private async exitCode(workDir: string): Promise<number | null> {
@@ -129,14 +140,41 @@ export class LocalJvmRuntime implements JobRuntime {
   }
 
   /** The job's wrapper process, if one is running (found by its marker argument). */
-  private async findRunning(jobId: string): Promise<ProcessHandle | null> {
-    for (const pid of await findProcessesWithArgument(jobMarker(jobId))) {
+  private async findRunning(jobId: string, attempt: number): Promise<ProcessHandle | null> {
+    for (const pid of await findProcessesWithArgument(jobMarker(jobId, attempt))) {
       const info = await procInfo(pid);
       if (!info || info.state === 'Z') continue;
       const args = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
       if (args[0] === 'sh' && args.includes(WRAPPER_NAME)) return { pid, processStart: info.startTime };
     }
     return null;
+  }
+
+  snapshotWritten(job: JobLocation, snapshotId: string): Promise<boolean> {
+    return this.state.written(job.workDir, snapshotId);
+  }
+
+  keepSnapshot(job: JobLocation, snapshotId: string): Promise<string> {
+    return this.state.keep(job.workDir, snapshotId);
+  }
+
+  discardSnapshot(job: JobLocation): Promise<void> {
+    return this.state.discard(job.workDir);
+  }
+
+  newestCheckpoint(job: JobLocation): Promise<string | null> {
+    return this.state.newestCheckpoint(job.workDir);
+  }
+
+  deleteSnapshot(location: string): Promise<void> {
+    return this.state.delete(location);
+  }
+
+  /** Written aside and renamed, so the job's Log4j2 (monitorInterval) never reads half a file. */
+  async rewriteLogging(job: JobLocation, logging: LoggingConfiguration): Promise<void> {
+    const file = path.join(job.workDir, 'log4j2.xml');
+    await fs.writeFile(`${file}.tmp`, log4j2Config(logging));
+    await fs.rename(`${file}.tmp`, file);
   }
 
   private async writeFiles(spec: JobSpec, workDir: string): Promise<void> {

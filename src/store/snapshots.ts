@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import type { SnapshotRow } from './schema.js';
+
+/** Snapshots of a pipeline taken since `since`, newest first, at most `limit` (the contract: 7 days, 350). */
+export async function listSnapshots(db: Db, pipelineId: string, since: Date, limit: number): Promise<SnapshotRow[]> {
+  return db
+    .selectFrom('snapshots')
+    .selectAll()
+    .where('pipelineId', '=', pipelineId)
+    .where('created', '>=', since)
+    .orderBy('created', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function findSnapshot(db: Db, id: string): Promise<SnapshotRow | undefined> {
+  return db.selectFrom('snapshots').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Deletes the snapshots taken before `before` that nothing needs any more and returns them, so
+ * their folders can be removed. Needed are: the snapshot a paused version resumes from, one an
+ * operation in flight asked to start from, and one a job that has not started yet restores from.
+ */
+export async function deleteExpiredSnapshots(db: Db, before: Date, limit: number): Promise<SnapshotRow[]> {
+  const rows = await sql<SnapshotRow>`
+    delete from snapshots s
+     where s.id in (
+       select id from snapshots
+        where created < ${before}
+          and not exists (select 1 from pipeline_versions v where v.resume_snapshot = snapshots.id)
+          and not exists (select 1 from operations o
+                           where o.state in ('accepted', 'being_processed')
+                             and o.request ->> 'snapshotId' = snapshots.id::text)
+          and not exists (select 1 from jobs j
+                           where j.state in ('starting', 'running') and j.restore_location = snapshots.location)
+        order by created
+        limit ${limit}
+        for update skip locked)
+    returning s.id, s.realm, s.pipeline_id as "pipelineId", s.version_id as "versionId", s.template_id as "templateId",
+              s.job_id as "jobId", s.reason, s.location, s.created`.execute(db);
+  return rows.rows;
+}
