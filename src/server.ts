@@ -12,6 +12,7 @@ import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
 import { locationOf } from './engine/observation.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
+import { SnapshotCollector } from './engine/snapshot-gc.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
@@ -80,16 +81,26 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     now: services.now,
     hooks: triggers,
   });
+  const snapshots = new SnapshotCollector({
+    db: database.db,
+    runtime,
+    clock,
+    retentionMs: config.engine.snapshotRetentionMs,
+    intervalMs: config.engine.snapshotGcIntervalMs,
+    log: app.log,
+  });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
   triggers.start();
+  snapshots.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await app.close();
       await triggers.stop();
+      await snapshots.stop();
       await reconciler?.stop();
       await checker.idle();
       await database.close();

@@ -22,6 +22,8 @@ export interface OperationRequestContext {
   /** Every version of the pipeline, with whether an operation is in flight on it. */
   pipelineVersions: { id: string; state: string; pending: boolean }[];
   activate?: ActivateRequest;
+  /** activate of a stream version: whether what it asks to start from exists for this pipeline. */
+  restore?: { snapshotOfPipeline: boolean; checkpointExists: boolean };
   /** upgrade: the target version as found in the same pipeline (undefined when it is not there). */
   upgrade?: { toVersionId: string; target?: { kind: VersionKind; templateState: string } };
 }
@@ -48,10 +50,23 @@ export function checkOperationRequest(ctx: OperationRequestContext): VersionKind
     if (busy) {
       throw invalidState(`Version ${busy.id} of this pipeline is ${busy.state === 'ready' ? 'being changed' : busy.state}; only one version may be active.`);
     }
-    if (ctx.activate) checkActivation(ctx.activate, version.runtime, version.labels);
+    if (ctx.activate) checkActivation(ctx.activate, version.runtime, version.labels, ctx.restore);
   }
   if (type === 'upgrade' && ctx.upgrade) checkUpgrade(ctx, kind);
   return kind;
+}
+
+/** A stream activation starts from at most one thing, and it must exist for this pipeline. */
+function checkRestore(request: ActivateRequest, restore: OperationRequestContext['restore']): void {
+  if (request.snapshotId !== undefined && request.useLatestCheckpoint) {
+    throw fieldError('/useLatestCheckpoint', 'cannot be true together with snapshotId: give one thing to start from', true);
+  }
+  if (request.snapshotId !== undefined && !restore?.snapshotOfPipeline) {
+    throw fieldError('/snapshotId', 'is not a snapshot of this pipeline (or it was garbage-collected)', request.snapshotId);
+  }
+  if (request.useLatestCheckpoint && !restore?.checkpointExists) {
+    throw fieldError('/useLatestCheckpoint', 'this pipeline\'s last job left no checkpoint to start from', true);
+  }
 }
 
 function checkUpgrade(ctx: OperationRequestContext, kind: VersionKind): void {
@@ -67,7 +82,7 @@ function checkUpgrade(ctx: OperationRequestContext, kind: VersionKind): void {
   }
 }
 
-function checkActivation(request: ActivateRequest, runtime: 'batch' | 'stream', labels: string[]): void {
+function checkActivation(request: ActivateRequest, runtime: 'batch' | 'stream', labels: string[], restore?: OperationRequestContext['restore']): void {
   const pins = request.inputCatalogs !== undefined || request.outputCatalog !== undefined;
   if (runtime === 'stream' && pins) {
     throw fieldError(request.inputCatalogs ? '/inputCatalogs' : '/outputCatalog', 'a stream version takes no catalog versions');
@@ -75,6 +90,7 @@ function checkActivation(request: ActivateRequest, runtime: 'batch' | 'stream', 
   if (runtime === 'batch' && (request.snapshotId !== undefined || request.useLatestCheckpoint)) {
     throw fieldError(request.snapshotId !== undefined ? '/snapshotId' : '/useLatestCheckpoint', 'only a stream version starts from a snapshot or checkpoint');
   }
+  if (runtime === 'stream') checkRestore(request, restore);
   if (!pins) return;
   const problems: FieldError[] = [];
   const inputs = request.inputCatalogs ?? {};

@@ -97,11 +97,4 @@ describeOnStores('operations on scheduled batch versions', (ctx) => {
     assert.equal(job.state, 'completed');
     assert.deepEqual((await ctx.api('GET', `${d.base}/jobs`)).body, []);
   });
-
-  it('answers 501 for pause, resume and upgrade of stream versions (snapshots come later)', async () => {
-    const d = await deploy(ctx.api, { example: 'stream-counter', name: 'stream-pause' });
-    const res = await ctx.api('POST', `${d.base}/operations/pause`);
-    assert.equal(res.status, 501);
-    assert.match(res.body.message, /stream/);
-  });
 }, { env: { SLUICE_CATALOG_POLL_MS: '60000' } });

@@ -9,7 +9,9 @@ type VersionOverrides = Partial<OperationRequestContext['version']>;
 /** Version v-1 of a pipeline with a second, ready version v-2; a batch version with two inputs. */
 function context(
   type: UserOperation,
-  options: { version?: VersionOverrides; templateState?: string; others?: OperationRequestContext['pipelineVersions']; pending?: boolean; activate?: ActivateRequest } = {},
+  options: { version?: VersionOverrides; templateState?: string; others?: OperationRequestContext['pipelineVersions']; pending?: boolean; activate?: ActivateRequest;
+    restore?: OperationRequestContext['restore'];
+  } = {},
 ): OperationRequestContext {
   const version = {
     id: 'v-1', state: 'ready' as VersionState, runMode: null as VersionKind | null, hasSchedule: false, runtime: 'batch' as const,
@@ -24,6 +26,7 @@ function context(
       ...(options.others ?? [{ id: 'v-2', state: 'ready', pending: false }]),
     ],
     activate: options.activate,
+    restore: options.restore,
   };
 }
 
@@ -44,6 +47,8 @@ type Outcome =
   | { kind: VersionKind }
   | { code: 'E1002'; message: RegExp }
   | { code: 'E1000'; fields: string[]; message?: RegExp };
+
+const SNAPSHOT = '0b7c7f4e-3f0a-4d5e-9a43-6a8f1d2c3b4a';
 
 function check(ctx: OperationRequestContext, outcome: Outcome): void {
   if ('kind' in outcome) {
@@ -238,14 +243,39 @@ const cases: { name: string; ctx: OperationRequestContext; outcome: Outcome }[] 
     outcome: { code: 'E1000', fields: ['/outputCatalog'] },
   },
   {
-    name: 'a stream version may start from a snapshot',
-    ctx: context('activate', { version: { runtime: 'stream' }, activate: { snapshotId: '0b7c7f4e-3f0a-4d5e-9a43-6a8f1d2c3b4a' } }),
+    name: 'a stream version may start from a snapshot of its pipeline',
+    ctx: context('activate', {
+      version: { runtime: 'stream' }, activate: { snapshotId: SNAPSHOT }, restore: { snapshotOfPipeline: true, checkpointExists: false },
+    }),
     outcome: { kind: 'stream' },
   },
   {
+    name: 'a snapshot of another pipeline (or one that does not exist) is refused',
+    ctx: context('activate', {
+      version: { runtime: 'stream' }, activate: { snapshotId: SNAPSHOT }, restore: { snapshotOfPipeline: false, checkpointExists: true },
+    }),
+    outcome: { code: 'E1000', fields: ['/snapshotId'], message: /not a snapshot of this pipeline/ },
+  },
+  {
     name: 'a stream version may start from its latest checkpoint',
-    ctx: context('activate', { version: { runtime: 'stream' }, activate: { useLatestCheckpoint: true } }),
+    ctx: context('activate', {
+      version: { runtime: 'stream' }, activate: { useLatestCheckpoint: true }, restore: { snapshotOfPipeline: false, checkpointExists: true },
+    }),
     outcome: { kind: 'stream' },
+  },
+  {
+    name: 'useLatestCheckpoint without a checkpoint is refused',
+    ctx: context('activate', {
+      version: { runtime: 'stream' }, activate: { useLatestCheckpoint: true }, restore: { snapshotOfPipeline: false, checkpointExists: false },
+    }),
+    outcome: { code: 'E1000', fields: ['/useLatestCheckpoint'], message: /no checkpoint/ },
+  },
+  {
+    name: 'a snapshot and the latest checkpoint together are refused',
+    ctx: context('activate', {
+      version: { runtime: 'stream' }, activate: { snapshotId: SNAPSHOT, useLatestCheckpoint: true }, restore: { snapshotOfPipeline: true, checkpointExists: true },
+    }),
+    outcome: { code: 'E1000', fields: ['/useLatestCheckpoint'], message: /together with snapshotId/ },
   },
   {
     name: 'a batch version refuses a snapshotId',

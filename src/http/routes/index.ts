@@ -12,6 +12,7 @@ import { catalogRoutes } from './catalogs.js';
 import { egressRuleRoutes } from './egress-rules.js';
 import { jobRoutes } from './jobs.js';
 import { snapshotRoutes } from './snapshots.js';
+import { Snapshot } from '../schemas/snapshot.js';
 import { operationRoutes } from './operations.js';
 import { packageRoutes } from './packages.js';
 import { pipelineRoutes } from './pipelines.js';
@@ -25,7 +26,7 @@ import type { TypedApp } from './types.js';
 export async function registerRoutes(app: TypedApp, services: Services): Promise<void> {
   const shared = [
     ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template,
-    Operation, Job, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile,
+    Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile,
   ];
   for (const schema of shared) app.addSchema(schema);
   packageRoutes(app, services);

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/principal.js';
-import { ApiError, ErrorCodes, notFound } from '../../domain/errors.js';
+import { notFound } from '../../domain/errors.js';
 import { isUuid } from '../../domain/hrn.js';
 import { checkOperationRequest, type ActivateRequest } from '../../domain/operation-request.js';
 import { runtimeKindOf } from '../../domain/runtime-catalog.js';
 import { isEmptySchedule } from '../../domain/scheduler-configuration.js';
 import { kindOf, type UserOperation, type VersionKind, type VersionState } from '../../domain/state-machine.js';
 import { findVersionById } from '../../store/triggers.js';
+import { findSnapshot } from '../../store/snapshots.js';
+import { latestCheckpointOfPipeline } from '../../store/stream-world.js';
 import type { Services } from '../../services.js';
 import { acceptUserOperation, findOperation, listOperations } from '../../store/operations.js';
 import type { PipelineVersionRow } from '../../store/schema.js';
@@ -38,9 +40,7 @@ async function submit(services: Services, { type, caller, version, body }: Submi
   const template = await findTemplateById(services.db, version.pipelineTemplateId);
   if (!template) throw notFound('Pipeline template', version.pipelineTemplateId);
   const runtime = runtimeKindOf(template.runtimeEnvironment) ?? 'batch';
-  if (runtime === 'stream' && ['pause', 'resume', 'upgrade'].includes(type)) {
-    throw new ApiError(501, ErrorCodes.notImplemented, `The ${type} operation on stream versions (snapshots) is not available in this release of Sluice.`);
-  }
+  const restore = type === 'activate' && runtime === 'stream' ? await restoreOptions(services, version, body) : undefined;
   const upgrade = type === 'upgrade' ? await upgradeTargetOf(services, version, String(body.toVersionId)) : undefined;
   const now = services.now();
   const { highAvailability, runAsId, ...request } = body as { highAvailability?: boolean; runAsId?: string } & Record<string, unknown>;
@@ -73,11 +73,22 @@ async function submit(services: Services, { type, caller, version, body }: Submi
       templateState: template.state,
       pipelineVersions: activity.versions.map((v) => ({ ...v, pending: activity.pendingVersionIds.includes(v.id) })),
       activate: type === 'activate' ? (request as ActivateRequest) : undefined,
+      restore,
       upgrade,
     });
   });
   services.operationAccepted();
   return presentOperation(row);
+}
+
+/** Whether what a stream activation asks to start from exists for this pipeline. */
+async function restoreOptions(services: Services, version: PipelineVersionRow, body: Record<string, unknown>) {
+  const snapshotId = typeof body.snapshotId === 'string' ? body.snapshotId.toLowerCase() : undefined;
+  const snapshot = snapshotId ? await findSnapshot(services.db, snapshotId) : undefined;
+  return {
+    snapshotOfPipeline: snapshot?.pipelineId === version.pipelineId,
+    checkpointExists: body.useLatestCheckpoint === true && (await latestCheckpointOfPipeline(services.db, version.pipelineId)) !== null,
+  };
 }
 
 /** The kind the upgrade target would run as, if it is a version of the same pipeline. */
@@ -107,9 +118,6 @@ export function operationRoutes(app: TypedApp, services: Services): void {
     const caller = principal(request);
     const { version } = await versionFromPath(services, caller, request.params);
     const body = (request.body ?? {}) as Record<string, unknown>;
-    if (body.snapshotId !== undefined || body.useLatestCheckpoint) {
-      throw new ApiError(501, ErrorCodes.notImplemented, 'Starting from a snapshot or checkpoint is not available in this release of Sluice.');
-    }
     return reply.status(202).send(await submit(services, { type: 'activate', caller, version, body }));
   });
 
