@@ -38,7 +38,7 @@ export function pipelineRoutes(app: TypedApp, services: Services): void {
 
   app.get('/v2/pipelines/:pipelineId', {
     schema: { operationId: 'getPipeline', tags, params: PipelineIdParams, response: { 200: Type.Ref(Pipeline), ...errors(404) } },
-  }, async (request) => presentPipeline(await pipelineFromPath(services, principal(request), request.params.pipelineId)));
+  }, async (request) => presentPipeline(await pipelineFromPath(services, principal(request), request.params.pipelineId, { cached: true })));
 
   app.put('/v2/pipelines/:pipelineId', {
     schema: {

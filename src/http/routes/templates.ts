@@ -11,6 +11,7 @@ import type { Services } from '../../services.js';
 import * as store from '../../store/templates.js';
 import type { TemplateRow } from '../../store/schema.js';
 import { principal } from '../auth-hook.js';
+import type { LookupOptions } from '../lookups.js';
 import { presentTemplate } from '../present.js';
 import { checkGroupForScope } from '../scope-rules.js';
 import { errors, HrnResponse } from '../schemas/common.js';
@@ -19,9 +20,13 @@ import type { TypedApp } from './types.js';
 
 const tags = ['Templates'];
 
-async function templateFromPath(services: Services, caller: Principal, pathId: string): Promise<TemplateRow> {
+/** `cached`: only for routes that only read (see LookupOptions). */
+async function templateFromPath(services: Services, caller: Principal, pathId: string, options: LookupOptions = {}): Promise<TemplateRow> {
   const id = idFromPath('pipeline-template', caller.realm, pathId);
-  const row = id ? await store.findTemplate(services.db, ownerOf(caller), id) : undefined;
+  const owner = ownerOf(caller);
+  const row = !id ? undefined
+    : options.cached ? await services.reads.template(owner, id)
+    : await store.findTemplate(services.db, owner, id);
   if (!row) throw notFound('Pipeline template', pathId);
   return row;
 }
@@ -84,7 +89,7 @@ export function templateRoutes(app: TypedApp, services: Services): void {
 
   app.get('/v2/templates/:templateId', {
     schema: { operationId: 'getPipelineTemplate', tags, params: TemplateIdParams, response: { 200: Type.Ref(Template), ...errors(404) } },
-  }, async (request) => presentTemplate(await templateFromPath(services, principal(request), request.params.templateId)));
+  }, async (request) => presentTemplate(await templateFromPath(services, principal(request), request.params.templateId, { cached: true })));
 
   app.delete('/v2/templates/:templateId', {
     schema: { operationId: 'deletePipelineTemplate', tags, params: TemplateIdParams, response: { 204: Type.Null(), ...errors(404, 412) } },

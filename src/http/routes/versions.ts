@@ -128,8 +128,10 @@ export function versionRoutes(app: TypedApp, services: Services): void {
       response: { 200: Type.Ref(PipelineVersion), ...errors(400, 404) },
     },
   }, async (request) => {
-    const { version } = await versionFromPath(services, principal(request), request.params);
-    if (request.query.verbose !== 'true') return presentVersion(version, region);
+    // verbose=true reads operations and jobs too, uncached: its version row is read fresh with them.
+    const verbose = request.query.verbose === 'true';
+    const { version } = await versionFromPath(services, principal(request), request.params, { cached: !verbose });
+    if (!verbose) return presentVersion(version, region);
     return (await presentVerbose(services, [version], baseUrlOf(services, request)))[0];
   });
 
