@@ -88,6 +88,8 @@ export function listenOnPostgres(options: PostgresFeedOptions, listener: ChangeL
     if (closed) return;
     const candidate = new pg.Client({
       connectionString: options.connectionString, keepAlive: true, query_timeout: pingMs, connectionTimeoutMillis: pingMs,
+      // Named, so that an operator (or a test) can find this session in pg_stat_activity.
+      application_name: `sluice-changes:${options.schema}`,
     });
     client = candidate;
     candidate.on('notification', (message) => {
