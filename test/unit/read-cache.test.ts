@@ -106,15 +106,20 @@ describe('ReadCache', () => {
     assert.equal(cache.size, 0);
   });
 
-  it('keeps at most `capacity` rows, least recently used out first', () => {
+  it('keeps at most `capacity` rows, evicting one not used since it was stored (second chance)', () => {
     const cache = liveCache<string>(2);
     cache.fill(cache.ticket(), 'a', 'A');
     cache.fill(cache.ticket(), 'b', 'B');
     assert.equal(cache.get('a'), 'A');
     cache.fill(cache.ticket(), 'c', 'C');
     assert.equal(cache.size, 2);
-    assert.equal(cache.get('b'), undefined, 'b was used least recently');
+    assert.equal(cache.get('b'), undefined, 'a was used since it was stored, b was not');
     assert.equal(cache.get('a'), 'A');
     assert.equal(cache.get('c'), 'C');
+    // Both used: a had its second chance (and moved behind c), so the oldest is now c's turn.
+    cache.fill(cache.ticket(), 'd', 'D');
+    assert.equal(cache.size, 2);
+    assert.equal(cache.get('d'), 'D');
+    assert.equal([cache.get('a'), cache.get('c')].filter((x) => x !== undefined).length, 1);
   });
 });
