@@ -32,8 +32,8 @@ async function onStore(settings: BenchSettings, log: (line: string) => void, kin
     }
     layers.push(
       { name: 'd. pipeline hrn: token + 1 query', endpoint: { server: sluice, path: `${paths.pipeline}/hrn`, headers: token } },
-      { name: 'e. GET pipeline: token + 1 query', endpoint: { server: sluice, path: paths.pipeline, headers: token } },
-      { name: 'f. GET version: token + 2 queries', endpoint: { server: sluice, path: paths.version, headers: token } },
+      { name: 'e. GET pipeline: token + read cache', endpoint: { server: sluice, path: paths.pipeline, headers: token } },
+      { name: 'f. GET version: token + read cache', endpoint: { server: sluice, path: paths.version, headers: token } },
     );
     const results = await compareEndpoints(settings, { server: bare, path: '/constant' }, layers.map((layer) => layer.endpoint),
       (round) => log(`  [${kind}] round ${round + 1} of ${settings.rounds} done`));
@@ -52,8 +52,9 @@ export const apiCost: Benchmark = {
   description: 'server CPU per request, layer by layer, vs the bare Fastify route',
   notes: [
     'subject and baseline: server CPU per response (from /proc), in µs; ratio = subject / baseline (lower is better).',
-    'Read by differences: c - b = the token check (jose HS256); d - c = one query through Kysely and the store;',
-    'f - e = the second query of GET version (pipeline, then version); a - baseline = Sluice\'s global hooks.',
+    'Read by differences: c - b = the token check (jose HS256); d - c = one query through Kysely and the store',
+    '(the HRN route reads the database); e and f answer from the read cache after their first request (SLUICE_READ_CACHE),',
+    'f - e = a version\'s larger response and its path checks; a - baseline = Sluice\'s global hooks.',
   ],
   async run(settings, log) {
     const rows: ResultRow[] = [];

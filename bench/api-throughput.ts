@@ -91,6 +91,7 @@ export const apiThroughput: Benchmark = {
     `Servers run at log level ${QUIET} (SLUICE_LOG_LEVEL / Fastify logger level) unless the row says "log info".`,
     'Baseline: plain Fastify in its own process, GET /constant answering a 4-field constant JSON object.',
     'Subject: the real `sluice serve` from dist, with a valid HS256 bearer token on every request.',
+    'Sluice runs with its default read cache (SLUICE_READ_CACHE): GET version reads the database only for its first request; the list is not cached.',
     'The load generator (raw keep-alive HTTP/1.1 sockets, bench/lib/load.ts) runs in the bench process and shares the cores with the server.',
     `${CPU_COLUMN}: CPU time of the server process over the measured window / responses (from /proc), median over rounds;`
       + ' it leaves out the PostgreSQL backends\' own CPU.',

@@ -20,6 +20,8 @@ export interface Config {
   region: string;
   /** Public base URL used in links the service hands out (loggingUrl). */
   publicUrl?: string;
+  /** Rows kept per kind (versions, pipelines, templates) by the read cache; 0 turns it off. */
+  readCacheEntries: number;
   engine: EngineConfig;
 }
 
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     region: env.SLUICE_REGION || 'local',
     publicUrl: urlFrom(env, 'SLUICE_PUBLIC_URL'),
+    readCacheEntries: intFrom(env, 'SLUICE_READ_CACHE', 10_000, { min: 0, max: 10_000_000 }),
     engine: checkEngine(engineFrom(env)),
   };
 }

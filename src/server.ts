@@ -51,6 +51,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const services: Services = {
     config,
     db: database.db,
+    reads: database.reads,
     catalog,
     packagesDir,
     now: () => clock.now(),
@@ -62,6 +63,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
+  database.onFeedError = (error, what) => app.log.warn({ err: error }, `${what}; read cache off until it listens again`);
   await checker.checkPending();
   const triggers = new TriggerScheduler({
     db: database.db,

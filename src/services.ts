@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { RuntimeCatalog } from './domain/runtime-catalog.js';
+import type { CachedReads } from './store/cached-reads.js';
 import type { Db } from './store/database.js';
 import type { JobRow } from './store/schema.js';
 import type { LocalCatalogRegistry } from './catalogs/local-registry.js';
@@ -9,6 +10,8 @@ import type { ManualClock } from './engine/clock.js';
 export interface Services {
   config: Config;
   db: Db;
+  /** Cached single-row reads for GET routes (never for a route that writes: it must see the database). */
+  reads: CachedReads;
   catalog: RuntimeCatalog;
   /** Folder uploaded JARs are kept in, each as `<packageId>.jar`. */
   packagesDir: string;

@@ -4,12 +4,16 @@ import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { CachedReads } from './cached-reads.js';
+import { listenOnPglite, listenOnPostgres, type ChangeFeed } from './change-feed.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Tables } from './schema.js';
 import * as m0001 from './migrations/0001_resources.js';
 import * as m0002 from './migrations/0002_operations_jobs.js';
 import * as m0003 from './migrations/0003_catalogs_triggers.js';
 import * as m0004 from './migrations/0004_after_job.js';
+import * as m0005 from './migrations/0005_change_notify.js';
+import { WriteWatchingDialect, type Written } from './write-watch.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 
 export type Db = Kysely<Tables>;
@@ -19,6 +23,10 @@ export interface Database {
   /** Schema holding Sluice's tables (and Kysely's migration bookkeeping). */
   schema: string;
   kind: 'pglite' | 'postgres';
+  /** Cached reads of single rows, kept fresh by change notifications and this process's writes. */
+  reads: CachedReads;
+  /** Told when the change feed loses its connection (the cache is off until it listens again). */
+  onFeedError?: (error: unknown, what: string) => void;
   close(): Promise<void>;
 }
 
@@ -28,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0002_operations_jobs': m0002,
   '0003_catalogs_triggers': m0003,
   '0004_after_job': m0004,
+  '0005_change_notify': m0005,
   '0007_stream_state': m0007,
 };
 
@@ -36,23 +45,47 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export async function openDatabase(config: Config): Promise<Database> {
   const plugins = [new CamelCasePlugin()];
+  // The cache needs the Kysely instance and the instance's dialect tells the cache of writes.
+  let reads: CachedReads | undefined;
+  const committed = (tables: Written) => reads?.committed(tables);
+  const cacheOn = config.readCacheEntries > 0;
+  let feed: ChangeFeed | undefined;
+  let database: Database;
   if (config.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: 10,
       options: `-c search_path=${config.databaseSchema}`,
     });
-    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), plugins });
+    const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PostgresDialect({ pool }), committed), plugins });
     // Fail at start, with the reason, when the server cannot be reached.
     await sql`select 1`.execute(db);
     await sql`create schema if not exists ${sql.id(config.databaseSchema)}`.execute(db);
-    return { db, kind: 'postgres', schema: config.databaseSchema, close: () => db.destroy() };
+    reads = new CachedReads(db, config.readCacheEntries);
+    database = { db, kind: 'postgres', schema: config.databaseSchema, reads, close: async () => {
+      await feed?.close();
+      await db.destroy();
+    } };
+    if (cacheOn) {
+      feed = listenOnPostgres({
+        connectionString: config.databaseUrl,
+        schema: config.databaseSchema,
+        onError: (error, what) => database.onFeedError?.(error, what),
+      }, reads);
+    }
+    return database;
   }
   const folder = path.join(config.dataDir, 'pglite');
   await fs.mkdir(folder, { recursive: true });
   const pglite = await PGlite.create(folder, { parsers: { 20: (value: string) => Number(value) } });
-  const db = new Kysely<Tables>({ dialect: new PGliteDialect(pglite), plugins });
-  return { db, kind: 'pglite', schema: 'public', close: () => db.destroy() };
+  const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PGliteDialect(pglite), committed), plugins });
+  reads = new CachedReads(db, config.readCacheEntries);
+  // Before Kysely's first query (see listenOnPglite).
+  if (cacheOn) feed = await listenOnPglite(pglite, 'public', reads);
+  return { db, kind: 'pglite', schema: 'public', reads, close: async () => {
+    await feed?.close();
+    await db.destroy();
+  } };
 }
 
 /**

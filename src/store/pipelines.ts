@@ -83,3 +83,8 @@ export async function deletePipelineUnlessActive(db: Db, id: string): Promise<'d
     return 'deleted';
   });
 }
+
+/** A pipeline by id alone, for the read cache (which checks visibility per caller). */
+export async function findPipelineById(db: Db, id: string): Promise<PipelineRow | undefined> {
+  return db.selectFrom('pipelines').selectAll().where('id', '=', id).executeTakeFirst();
+}

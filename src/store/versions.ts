@@ -142,3 +142,23 @@ export async function findVisibleVersion(db: Db, owner: Owner, pipelineId: strin
     .where(visibleTo(owner, 'pipelines'))
     .executeTakeFirst();
 }
+
+/** Whose a version is: its pipeline's realm and home (which a pipeline never changes). */
+export interface VersionWithOwner {
+  row: PipelineVersionRow;
+  pipeline: { realm: string; home: string | null };
+}
+
+/** A version by id alone, with its pipeline's realm and home: the read cache checks visibility per caller. */
+export async function findVersionWithOwner(db: Db, versionId: string): Promise<VersionWithOwner | undefined> {
+  const found = await db
+    .selectFrom('pipelineVersions')
+    .innerJoin('pipelines', 'pipelines.id', 'pipelineVersions.pipelineId')
+    .selectAll('pipelineVersions')
+    .select(['pipelines.realm as pipelineRealm', 'pipelines.home as pipelineHome'])
+    .where('pipelineVersions.id', '=', versionId)
+    .executeTakeFirst();
+  if (!found) return undefined;
+  const { pipelineRealm, pipelineHome, ...row } = found;
+  return { row, pipeline: { realm: pipelineRealm, home: pipelineHome } };
+}

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       region: 'local',
       publicUrl: undefined,
+      readCacheEntries: 10_000,
       engine: {
         replicaId: os.hostname(),
         tickMs: 500,
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
     const empty = Object.fromEntries([
       'PORT', 'HOST', 'SLUICE_DATA_DIR', 'DATABASE_URL', 'SLUICE_DATABASE_SCHEMA', 'SLUICE_JWT_SECRET', 'SLUICE_JWKS_URL',
       'SLUICE_REALM', 'SLUICE_MAX_PACKAGE_BYTES', 'SLUICE_RUNTIME_CATALOG', 'SLUICE_LOG_LEVEL', 'SLUICE_PUBLIC_URL',
+      'SLUICE_READ_CACHE',
     ].map((name) => [name, '']));
     assert.deepEqual(loadConfig(empty), loadConfig({}));
   });
@@ -73,6 +75,8 @@ describe('loadConfig', () => {
     [{ SLUICE_LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
     [{ SLUICE_LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
     [{ SLUICE_PUBLIC_URL: 'http://sluice.internal:8080' }, { publicUrl: 'http://sluice.internal:8080' }],
+    [{ SLUICE_READ_CACHE: '0' }, { readCacheEntries: 0 }],
+    [{ SLUICE_READ_CACHE: '500' }, { readCacheEntries: 500 }],
   ];
   for (const [env, expected] of read) {
     it(`reads ${JSON.stringify(env)}`, () => {
@@ -110,6 +114,7 @@ describe('loadConfig', () => {
     [{ SLUICE_JWKS_URL: 'id.example.com/jwks.json' }, /^SLUICE_JWKS_URL must be an absolute http\(s\) URL, got "id\.example\.com\/jwks\.json"$/],
     [{ SLUICE_JWKS_URL: 'file:///etc/jwks.json' }, /^SLUICE_JWKS_URL must be an absolute http\(s\) URL/],
     [{ SLUICE_PUBLIC_URL: 'sluice:8080' }, /^SLUICE_PUBLIC_URL must be an absolute http\(s\) URL/],
+    [{ SLUICE_READ_CACHE: 'off' }, /^SLUICE_READ_CACHE must be a whole number from 0 to 10000000, got "off"$/],
   ];
   for (const [env, message] of refused) {
     it(`refuses ${JSON.stringify(env)}`, () => {

@@ -8,6 +8,7 @@ import * as store from '../../store/pipelines.js';
 import { principal } from '../auth-hook.js';
 import { pipelineFromPath } from '../lookups.js';
 import { presentPipeline } from '../present.js';
+import { serializeOnce } from '../serialize-once.js';
 import { checkGroupForScope } from '../scope-rules.js';
 import { errors, HrnResponse, PipelineIdParams } from '../schemas/common.js';
 import { Pipeline, PipelineInput } from '../schemas/pipeline.js';
@@ -16,6 +17,7 @@ import type { TypedApp } from './types.js';
 const tags = ['Pipelines'];
 
 export function pipelineRoutes(app: TypedApp, services: Services): void {
+  const sendPipeline = serializeOnce();
   app.get('/v2/pipelines', {
     schema: { operationId: 'listPipelines', tags, response: { 200: Type.Array(Type.Ref(Pipeline)), ...errors() } },
   }, async (request) => {
@@ -38,7 +40,10 @@ export function pipelineRoutes(app: TypedApp, services: Services): void {
 
   app.get('/v2/pipelines/:pipelineId', {
     schema: { operationId: 'getPipeline', tags, params: PipelineIdParams, response: { 200: Type.Ref(Pipeline), ...errors(404) } },
-  }, async (request) => presentPipeline(await pipelineFromPath(services, principal(request), request.params.pipelineId)));
+  }, async (request, reply) => {
+    const row = await pipelineFromPath(services, principal(request), request.params.pipelineId, { cached: true });
+    return sendPipeline(reply, row, () => presentPipeline(row));
+  });
 
   app.put('/v2/pipelines/:pipelineId', {
     schema: {

@@ -11,7 +11,9 @@ import type { Services } from '../../services.js';
 import * as store from '../../store/templates.js';
 import type { TemplateRow } from '../../store/schema.js';
 import { principal } from '../auth-hook.js';
+import type { LookupOptions } from '../lookups.js';
 import { presentTemplate } from '../present.js';
+import { serializeOnce } from '../serialize-once.js';
 import { checkGroupForScope } from '../scope-rules.js';
 import { errors, HrnResponse } from '../schemas/common.js';
 import { Template, TemplateIdParams, TemplateInput, TemplateListQuery } from '../schemas/template.js';
@@ -19,9 +21,13 @@ import type { TypedApp } from './types.js';
 
 const tags = ['Templates'];
 
-async function templateFromPath(services: Services, caller: Principal, pathId: string): Promise<TemplateRow> {
+/** `cached`: only for routes that only read (see LookupOptions). */
+async function templateFromPath(services: Services, caller: Principal, pathId: string, options: LookupOptions = {}): Promise<TemplateRow> {
   const id = idFromPath('pipeline-template', caller.realm, pathId);
-  const row = id ? await store.findTemplate(services.db, ownerOf(caller), id) : undefined;
+  const owner = ownerOf(caller);
+  const row = !id ? undefined
+    : options.cached ? await services.reads.template(owner, id)
+    : await store.findTemplate(services.db, owner, id);
   if (!row) throw notFound('Pipeline template', pathId);
   return row;
 }
@@ -49,6 +55,7 @@ function checkTemplate(services: Services, input: TemplateInput) {
 }
 
 export function templateRoutes(app: TypedApp, services: Services): void {
+  const sendTemplate = serializeOnce();
   app.get('/v2/templates', {
     schema: {
       operationId: 'listPipelineTemplates', tags, querystring: TemplateListQuery,
@@ -84,7 +91,10 @@ export function templateRoutes(app: TypedApp, services: Services): void {
 
   app.get('/v2/templates/:templateId', {
     schema: { operationId: 'getPipelineTemplate', tags, params: TemplateIdParams, response: { 200: Type.Ref(Template), ...errors(404) } },
-  }, async (request) => presentTemplate(await templateFromPath(services, principal(request), request.params.templateId)));
+  }, async (request, reply) => {
+    const row = await templateFromPath(services, principal(request), request.params.templateId, { cached: true });
+    return sendTemplate(reply, row, () => presentTemplate(row));
+  });
 
   app.delete('/v2/templates/:templateId', {
     schema: { operationId: 'deletePipelineTemplate', tags, params: TemplateIdParams, response: { 204: Type.Null(), ...errors(404, 412) } },

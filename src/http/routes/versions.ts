@@ -16,6 +16,7 @@ import * as store from '../../store/versions.js';
 import { principal } from '../auth-hook.js';
 import { pipelineFromPath, versionFromPath } from '../lookups.js';
 import { presentJob, presentOperation, presentVersion } from '../present.js';
+import { serializeOnce } from '../serialize-once.js';
 import { latestJobs } from '../../store/jobs.js';
 import { latestOperations } from '../../store/operations.js';
 import { baseUrlOf } from './jobs.js';
@@ -75,6 +76,7 @@ async function presentVerbose(services: Services, rows: PipelineVersionRow[], ba
 
 export function versionRoutes(app: TypedApp, services: Services): void {
   const region = services.config.region;
+  const sendVersion = serializeOnce();
 
   app.get('/v2/pipelines/:pipelineId/versions', {
     schema: {
@@ -127,9 +129,11 @@ export function versionRoutes(app: TypedApp, services: Services): void {
       operationId: 'getPipelineVersion', tags, params: VersionParams, querystring: VerboseQuery,
       response: { 200: Type.Ref(PipelineVersion), ...errors(400, 404) },
     },
-  }, async (request) => {
-    const { version } = await versionFromPath(services, principal(request), request.params);
-    if (request.query.verbose !== 'true') return presentVersion(version, region);
+  }, async (request, reply) => {
+    // verbose=true reads operations and jobs too, uncached: its version row is read fresh with them.
+    const verbose = request.query.verbose === 'true';
+    const { version } = await versionFromPath(services, principal(request), request.params, { cached: !verbose });
+    if (!verbose) return sendVersion(reply, version, () => presentVersion(version, region));
     return (await presentVerbose(services, [version], baseUrlOf(services, request)))[0];
   });
 
