@@ -82,13 +82,26 @@ export function waitingForSnapshot(o: Observation, settings: ReconcileSettings):
 }
 
 /** The job stopped after SIGTERM for a pause or an upgrade. */
-export function stoppedForSnapshot(o: Observation, settings: ReconcileSettings, exitCode: number | null, died: () => Plan): Plan {
+export function stoppedForSnapshot(o: Observation, settings: ReconcileSettings, exitCode: number | null): Plan {
   const job = o.job!;
   const reason = job.stopRequested as 'pause' | 'upgrade';
   if (!o.stream?.snapshotWritten) {
-    const plan = died();
-    const what = plan.job?.relaunch ? 'it was restarted from its latest checkpoint' : 'the version is ready';
-    return { ...plan, operation: failed(`The job exited without writing a snapshot; ${what}.`) };
+    // Stopped by the service's own SIGTERM (often one that came before the job was ready to
+    // save anything): the service starts it again, whatever the restart budget, so the version
+    // stays running as a failed pause or upgrade must leave it.
+    const checkpoint = o.stream?.newestCheckpoint ?? null;
+    const restore = checkpoint ? { location: checkpoint, source: `checkpoint ${baseName(checkpoint)} of job ${job.id}` } : job.restore;
+    const from = restore ? restore.source : 'the beginning (no checkpoint yet)';
+    const exit = exitCode === null ? 'its process disappeared' : `it exited with code ${exitCode}`;
+    return {
+      reason: `${reason}: the job stopped without a snapshot; start it again`,
+      job: {
+        relaunch: { restore, startDeadline: new Date(o.now.getTime() + settings.startTimeoutMs) },
+        ...(checkpoint && checkpoint !== job.latestCheckpoint ? { latestCheckpoint: checkpoint } : {}),
+      },
+      serviceOperation: { type: 'restart', message: `Asked to save its state for ${reason === 'pause' ? 'a pause' : 'an upgrade'}, ${exit} without writing a snapshot. Restarted from ${from}.` },
+      operation: failed(`The job did not write a snapshot (${exit}); it was started again from ${from} and the version stays running.`),
+    };
   }
   const snapshot = { id: o.stream.newSnapshotId, reason };
   if (reason === 'pause') {

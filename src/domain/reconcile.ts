@@ -68,7 +68,7 @@ function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null 
       process: job.kind === 'stream' ? 'discard-snapshot' : undefined,
     };
   }
-  if (job.stopRequested) return stoppedForSnapshot(o, settings, exitCode, () => died(o, settings, process));
+  if (job.stopRequested) return stoppedForSnapshot(o, settings, exitCode);
   if (process.status === 'exited' && process.code === 0) return endJob(o, 'completed', 0, 'The job completed.');
   return died(o, settings, process);
 }

@@ -52,15 +52,27 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
     plan: { job: { stopRequested: null }, process: 'discard-snapshot', operation: { state: 'failed', message: /within 20 s.*keeps running/ } },
   },
   {
-    name: 'pause: the job exited without a snapshot: the operation fails, the job is restarted from its checkpoint',
+    name: 'pause: the job exited without a snapshot: started again from its checkpoint (even without HA), the operation fails',
     observation: streaming({
-      operation: { type: 'pause' }, job: { stopRequested: 'pause', stopDeadline: at(20) },
-      process: { status: 'exited', code: 1 }, stream: stream({ newestCheckpoint: CHECKPOINT }),
+      operation: { type: 'pause' }, job: { stopRequested: 'pause', stopDeadline: at(20), highAvailability: false },
+      process: { status: 'exited', code: 143 }, stream: stream({ newestCheckpoint: CHECKPOINT, restartsInWindow: 3 }),
     }),
     plan: {
       job: { relaunch: { restore: { location: CHECKPOINT, source: /chk-0000000007 of job job-1/ }, startDeadline: at(60) }, latestCheckpoint: CHECKPOINT },
-      serviceOperation: { type: 'restart', message: /exited with code 1.*restart 1 of at most 3 within 10 min/ },
-      operation: { state: 'failed', message: /without writing a snapshot; it was restarted/ },
+      serviceOperation: { type: 'restart', message: /exited with code 143 without writing a snapshot\. Restarted from checkpoint/ },
+      operation: { state: 'failed', message: /did not write a snapshot.*started again from checkpoint.*stays running/ },
+    },
+  },
+  {
+    name: 'upgrade: the job vanished without a snapshot and had no checkpoint: started again from its own start snapshot',
+    observation: streaming({
+      operation: { type: 'upgrade', toVersionId: 'v-2', target }, job: { stopRequested: 'upgrade', stopDeadline: at(20), restore: SNAP },
+      process: { status: 'vanished' },
+    }),
+    plan: {
+      job: { relaunch: { restore: SNAP, startDeadline: at(60) } },
+      serviceOperation: { type: 'restart', message: /for an upgrade, its process disappeared/ },
+      operation: { state: 'failed', message: /started again from snapshot s-1/ },
     },
   },
   {
