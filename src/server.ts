@@ -39,6 +39,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const checker = new TemplateChecker(database.db);
   const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), config.engine);
   let reconciler: Reconciler | undefined;
+  let triggers: TriggerScheduler | undefined;
   const manualClock = config.engine.clock === 'manual' ? new ManualClock() : undefined;
   const clock = manualClock ?? systemClock;
   const registry = config.engine.catalogSource === 'local' ? new LocalCatalogRegistry(database.db) : undefined;
@@ -58,11 +59,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake(),
     jobLogFile: (job) => runtime.logFile(locationOf(job)),
+    triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
   };
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   await checker.checkPending();
-  const triggers = new TriggerScheduler({
+  triggers = new TriggerScheduler({
     db: database.db,
     source,
     runtime,
@@ -89,7 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const close = () => {
     closing ??= (async () => {
       await app.close();
-      await triggers.stop();
+      await triggers?.stop();
       await reconciler?.stop();
       await checker.idle();
       await database.close();

@@ -12,6 +12,7 @@ import {
   setResolverBaseline, startScheduledRun, takeCronTick,
 } from '../store/triggers.js';
 import type { Clock } from './clock.js';
+import { SweepLog, type SweepCounts } from './trigger-sweeps.js';
 
 export interface TriggerSettings {
   replicaId: string;
@@ -49,6 +50,7 @@ export class TriggerScheduler {
   private stopped = false;
   private cronCheck?: Promise<void>;
   private cronAgain = false;
+  readonly sweeps = new SweepLog();
 
   constructor(private readonly deps: TriggerDeps) {
     deps.source.onPublished((event) => void this.guard(this.onPublished(event.realm, event.catalogHrn)));
@@ -99,6 +101,7 @@ export class TriggerScheduler {
   private schedulePoll(): void {
     if (this.stopped) return;
     const jitter = this.deps.settings.pollMs * (0.9 + Math.random() * 0.2);
+    this.sweeps.planned('poll', new Date(this.deps.clock.now().getTime() + jitter));
     this.pollTimer = setTimeout(() => {
       void this.guard(this.poll()).finally(() => this.schedulePoll());
     }, jitter);
@@ -106,8 +109,11 @@ export class TriggerScheduler {
   }
 
   private async poll(): Promise<void> {
-    for (const version of await scheduledVersions(this.deps.db, 'resolver')) await this.evaluate(version, 'poll');
+    const done = this.sweeps.begin('poll', () => this.deps.clock.now());
+    const counts: SweepCounts = { evaluated: 0, jobsStarted: 0, decisionsRecorded: 0 };
+    for (const version of await scheduledVersions(this.deps.db, 'resolver')) count(counts, await this.evaluate(version, 'poll'));
     await pruneDecisions(this.deps.db, 200);
+    done(counts);
   }
 
   /**
@@ -131,6 +137,7 @@ export class TriggerScheduler {
         return;
       }
       this.cronTimer = setTimeout(() => this.wakeCron(), sleep);
+      this.sweeps.planned('cron', new Date(this.deps.clock.now().getTime() + sleep));
       this.cronTimer.unref();
     });
   }
@@ -139,6 +146,8 @@ export class TriggerScheduler {
   private async checkCron(): Promise<number> {
     const now = this.deps.clock.now();
     let sleep = MAX_CRON_SLEEP_MS;
+    const done = this.sweeps.begin('cron', () => this.deps.clock.now());
+    const counts: SweepCounts = { evaluated: 0, jobsStarted: 0, decisionsRecorded: 0 };
     for (const version of await scheduledVersions(this.deps.db, 'cron')) {
       const expression = version.schedulerConfiguration!.timeTriggerOptions!.cronJobExpression;
       const reference = version.lastCronTick ?? version.updated;
@@ -146,7 +155,7 @@ export class TriggerScheduler {
       if (due && due <= now) {
         const next = nextFire(expression, now);
         if (await takeCronTick(this.deps.db, version.id, version.lastCronTick, now, next)) {
-          await this.evaluate({ ...version, lastCronTick: now, nextJobAttempt: next }, 'cron');
+          count(counts, await this.evaluate({ ...version, lastCronTick: now, nextJobAttempt: next }, 'cron'));
         }
         if (next) sleep = Math.min(sleep, next.getTime() - now.getTime());
       } else if (due) {
@@ -154,6 +163,7 @@ export class TriggerScheduler {
         sleep = Math.min(sleep, due.getTime() - now.getTime());
       }
     }
+    done(counts);
     return Math.max(0, sleep);
   }
 
@@ -163,7 +173,7 @@ export class TriggerScheduler {
     if (version.schedulerConfiguration?.catalogTriggerOptions === 'version_resolver') await this.evaluate(version, trigger);
   }
 
-  private async evaluate(version: PipelineVersionRow, trigger: Trigger): Promise<void> {
+  private async evaluate(version: PipelineVersionRow, trigger: Trigger): Promise<'started' | 'skipped'> {
     const { db, source, clock, runtime, settings } = this.deps;
     const labels = Object.keys(version.inputCatalogs);
     const latestByHrn = await source.latestVersions(version.realm, [...Object.values(version.inputCatalogs), version.outputCatalogHrn]);
@@ -179,6 +189,7 @@ export class TriggerScheduler {
     const record = async (decision: 'started' | 'skipped', reason: string, jobId?: string) => {
       await recordDecision(db, { versionId: version.id, at, trigger, observed, decision, reason, jobId });
       this.deps.log.info({ versionId: version.id, trigger, decision, reason, observed }, 'trigger decision');
+      return decision;
     };
     if (version.state === 'running') return record('skipped', 'a job of this version is still running');
     if (version.state === 'paused') return record('skipped', 'the version is paused');
@@ -200,5 +211,12 @@ export class TriggerScheduler {
     if (!started) return record('skipped', 'the version was no longer scheduled when the job was to start');
     await record('started', resolution.reason, jobId);
     this.deps.jobCreated();
+    return 'started';
   }
+}
+
+function count(counts: SweepCounts, decision: 'started' | 'skipped'): void {
+  counts.evaluated++;
+  counts.decisionsRecorded++;
+  if (decision === 'started') counts.jobsStarted++;
 }

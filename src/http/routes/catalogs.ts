@@ -81,6 +81,32 @@ export function catalogRoutes(app: TypedApp, services: Services): void {
     return rows.map((r) => ({ at: iso(r.at), trigger: r.trigger, decision: r.decision, reason: r.reason, jobId: r.jobId ?? undefined, observed: r.observed }));
   });
 
+  const Sweep = Type.Object({
+    started: DateTime,
+    finished: DateTime,
+    durationMs: Type.Number(),
+    evaluated: Type.Integer(),
+    jobsStarted: Type.Integer(),
+    decisionsRecorded: Type.Integer(),
+  });
+  const KindStatus = Type.Object({ count: Type.Integer(), last: Type.Optional(Sweep), nextAt: Type.Optional(DateTime) });
+  app.get('/sluice/v1/triggers/status', {
+    schema: {
+      tags,
+      summary: "This replica's trigger scheduler: its last catalog poll and last cron check that took ticks, and when the next are due",
+      response: { 200: Type.Object({ poll: KindStatus, cron: KindStatus }) },
+    },
+  }, async (request) => {
+    principal(request);
+    const status = services.triggerStatus();
+    const present = (kind: (typeof status)['poll']) => ({
+      count: kind.count,
+      last: kind.last && { ...kind.last, started: iso(kind.last.started), finished: iso(kind.last.finished) },
+      nextAt: kind.nextAt && iso(kind.nextAt),
+    });
+    return { poll: present(status.poll), cron: present(status.cron) };
+  });
+
   app.post('/sluice/v1/clock', {
     schema: {
       tags, summary: 'Move the manual clock forward (SLUICE_CLOCK=manual only)',
