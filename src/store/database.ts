@@ -10,6 +10,7 @@ import * as m0001 from './migrations/0001_resources.js';
 import * as m0002 from './migrations/0002_operations_jobs.js';
 import * as m0003 from './migrations/0003_catalogs_triggers.js';
 import * as m0004 from './migrations/0004_after_job.js';
+import * as m0006 from './migrations/0006_trigger_scale.js';
 
 export type Db = Kysely<Tables>;
 
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0002_operations_jobs': m0002,
   '0003_catalogs_triggers': m0003,
   '0004_after_job': m0004,
+  '0006_trigger_scale': m0006,
 };
 
 // int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.
