@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NO_VERSION, resolve, type Resolution } from './version-resolver.js';
 
 /**
@@ -67,9 +68,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** What a skip is compared by: the same trigger, outcome, reason and observation. */
+/** What a skip is compared by: the same trigger, outcome, reason and observation (hashed: it is stored on every row). */
 export function decisionFingerprint(trigger: Trigger, decision: 'started' | 'skipped', reason: string, observed: Observed): string {
-  return canonicalJson({ trigger, decision, reason, observed });
+  return createHash('sha256').update(canonicalJson({ trigger, decision, reason, observed })).digest('base64url');
 }
 
 /**

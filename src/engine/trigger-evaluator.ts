@@ -11,6 +11,9 @@ import { jobFactsOf, startScheduledRun, type JobFacts, type ScheduledVersion, ty
 import type { Clock } from './clock.js';
 import type { SweepCounts } from './trigger-sweeps.js';
 
+/** Lets requests in between two statements of a sweep (on PGlite a chain of queries never does by itself). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Rows kept per version in the decision log (the route shows as many). */
 export const DECISIONS_KEPT = 100;
 
@@ -51,9 +54,12 @@ export class TriggerEvaluator {
     if (versions.length === 0) return counts;
     const { db, clock, log } = this.deps;
     const latest = await this.latestOf(versions);
+    await yieldToEventLoop();
     const ids = versions.map((v) => v.id);
     const facts = await jobFactsOf(db, ids);
+    await yieldToEventLoop();
     const previous = await previousDecisions(db, ids);
+    await yieldToEventLoop();
     const at = clock.now();
     const inserts: Decision[] = [];
     const repeats: number[] = [];
@@ -95,7 +101,9 @@ export class TriggerEvaluator {
       inserts.push({ versionId: version.id, at, trigger, observed: { ...verdict.observed }, decision: 'started', reason: verdict.reason, jobId, fingerprint });
     }
     await recordDecisions(db, inserts);
+    await yieldToEventLoop();
     await repeatDecisions(db, repeats, at);
+    await yieldToEventLoop();
     await pruneDecisions(db, inserts.map((d) => d.versionId), DECISIONS_KEPT);
     counts.decisionsRecorded = inserts.length;
     // A decision that differs from the last one is news; a repeat is only counted (debug).

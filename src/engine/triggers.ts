@@ -8,8 +8,8 @@ import type { JobRuntime } from '../runtimes/runtime.js';
 import type { Db } from '../store/database.js';
 import type { PipelineVersionRow } from '../store/schema.js';
 import {
-  claimCronTicks, cronVersionsWithoutNextFire, earliestNextFire, resolverRealms, resolverVersions, scheduledVersion,
-  setNextFires, setResolverBaseline, type ScheduledVersion,
+  cronVersionsWithoutNextFire, dueCronVersions, earliestNextFire, resolverRealms, resolverVersions, scheduledVersion,
+  setNextFires, setResolverBaseline, takeCronTicks, type ScheduledVersion,
 } from '../store/triggers.js';
 import type { Clock } from './clock.js';
 import { TriggerEvaluator } from './trigger-evaluator.js';
@@ -38,12 +38,13 @@ const MAX_CRON_SLEEP_MS = 60_000;
 /** When the earliest fire time is already past (another replica is taking it), look again after this. */
 const RETRY_CRON_MS = 1_000;
 /**
- * Versions evaluated per batch. Between batches the sweep yields to the event loop: on PGlite
- * every query runs on the server's own thread, so a sweep of 10 000 versions in one go would
- * hold up every request for its whole length.
+ * Versions evaluated per batch. On PGlite every query runs on the server's own thread and a
+ * chain of awaited queries never lets the event loop take a request in between, so the sweep
+ * yields between its statements: a request waits for one statement, not for the whole sweep.
  */
 const BATCH = 250;
 
+/** Lets requests in between two statements of a sweep (on PGlite a chain of queries never does by itself). */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function add(total: SweepCounts, counts: SweepCounts): void {
@@ -182,8 +183,8 @@ export class TriggerScheduler {
 
   /**
    * Gives versions without one a next fire time, takes every due tick (in batches, each taken
-   * by one compare-and-set for the whole batch) and evaluates those versions; returns how long
-   * to sleep until the next fire time.
+   * with its next fire time by one compare-and-set for the whole batch) and evaluates those
+   * versions; returns how long to sleep until the next fire time.
    */
   private async checkCron(): Promise<number> {
     const { db, clock } = this.deps;
@@ -197,14 +198,22 @@ export class TriggerScheduler {
       await yieldToEventLoop();
     }
     const now = clock.now();
+    // Every tick of this check is taken at `now`: one fire time per expression, not per version.
+    const nextByExpression = new Map<string, Date | null>();
+    const nextAfterNow = (cron: string) => {
+      if (!nextByExpression.has(cron)) nextByExpression.set(cron, nextFire(cron, now));
+      return nextByExpression.get(cron)!;
+    };
     const done = this.sweeps.begin('cron', () => clock.now());
     const total: SweepCounts = { evaluated: 0, jobsStarted: 0, decisionsRecorded: 0 };
     try {
       while (!this.stopped) {
-        const taken = await claimCronTicks(db, now, BATCH);
-        await setNextFires(db, taken.map((v) => ({ versionId: v.id, next: nextFire(expression(v), now), basedOn: now })));
+        const due = await dueCronVersions(db, now, BATCH);
+        await yieldToEventLoop();
+        const taken = await takeCronTicks(db, now, due.map((v) => ({ versionId: v.id, next: nextAfterNow(expression(v)) })));
+        await yieldToEventLoop();
         add(total, await this.evaluator.evaluateBatch(taken, 'cron'));
-        if (taken.length < BATCH) break;
+        if (due.length < BATCH) break;
         await yieldToEventLoop();
       }
     } finally {

@@ -116,20 +116,34 @@ export async function setNextFires(db: Db, fires: NextFire[]): Promise<void> {
   }
 }
 
+/** Up to `limit` cron versions whose tick is due at `now` (read only: see takeCronTicks). */
+export async function dueCronVersions(db: Db, now: Date, limit: number): Promise<ScheduledVersion[]> {
+  return db.selectFrom('pipelineVersions').select(COLUMNS).where(CRON).where(DUE(now)).orderBy('nextJobAttempt').limit(limit).execute();
+}
+
+export interface CronTick {
+  versionId: string;
+  /** The fire time after this tick: written with it, so a taken tick is never left without one. */
+  next: Date | null;
+}
+
 /**
- * Takes the due cron ticks of up to `limit` versions at once: their last tick becomes `now`,
- * which makes them not due (last tick ≥ next fire time) until the caller sets the next fire
- * time. A compare-and-set in one statement: two replicas never take the same tick, and rows
- * another replica is taking are skipped rather than waited for.
+ * Takes the due cron ticks of a batch of versions in one compare-and-set: each version's last
+ * tick becomes `now` and its next fire time the given one, only where the tick is still due
+ * (last tick before the next fire time, which is at or before now). Of two replicas taking the
+ * same tick the second finds it no longer due once the first commits, so only one gets the row
+ * back. Returns the versions whose tick this call took.
  */
-export async function claimCronTicks(db: Db, now: Date, limit: number): Promise<ScheduledVersion[]> {
-  const picked = sql`select id from pipeline_versions where ${CRON} and ${DUE(now)} order by next_job_attempt limit ${limit} for update skip locked`;
-  return db.updateTable('pipelineVersions')
-    .set({ lastCronTick: now })
-    .where(sql<SqlBool>`id in (${picked})`)
-    .where(DUE(now))
-    .returning(COLUMNS)
-    .execute();
+export async function takeCronTicks(db: Db, now: Date, ticks: CronTick[]): Promise<ScheduledVersion[]> {
+  if (ticks.length === 0) return [];
+  const values = sql.join(ticks.map((t) => sql`(${t.versionId}::uuid, ${t.next}::timestamptz)`));
+  const { rows } = await sql<ScheduledVersion>`
+    update pipeline_versions p set last_cron_tick = ${now}, next_job_attempt = t.next
+    from (values ${values}) as t (id, next)
+    where p.id = t.id and p.next_job_attempt <= ${now} and (p.last_cron_tick is null or p.last_cron_tick < p.next_job_attempt)
+    returning p.id, p.realm, p.state, p.input_catalogs, p.output_catalog_hrn, p.scheduler_configuration, p.last_cron_tick, p.next_job_attempt, p.updated`
+    .execute(db);
+  return rows;
 }
 
 /** The earliest next fire time not yet taken, to sleep until. */
