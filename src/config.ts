@@ -137,6 +137,10 @@ function checkEngine(engine: EngineConfig): EngineConfig {
   if (engine.catalogSource === 'hosted' && !engine.metadataUrl) {
     throw new Error('SLUICE_CATALOG_SOURCE=hosted needs SLUICE_METADATA_URL (with {catalogHrn} where the HRN goes)');
   }
+  // A pause must be able to fail for its own reason (no snapshot in time) before the operation times out.
+  if (engine.snapshotGraceMs >= engine.operationTimeoutMs) {
+    throw new Error(`SLUICE_SNAPSHOT_GRACE_MS (${engine.snapshotGraceMs}) must be shorter than SLUICE_OPERATION_TIMEOUT_MS (${engine.operationTimeoutMs})`);
+  }
   return engine;
 }
 

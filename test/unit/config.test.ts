@@ -115,6 +115,9 @@ describe('loadConfig', () => {
     [{ SLUICE_JWKS_URL: 'file:///etc/jwks.json' }, /^SLUICE_JWKS_URL must be an absolute http\(s\) URL/],
     [{ SLUICE_PUBLIC_URL: 'sluice:8080' }, /^SLUICE_PUBLIC_URL must be an absolute http\(s\) URL/],
     [{ SLUICE_READ_CACHE: 'off' }, /^SLUICE_READ_CACHE must be a whole number from 0 to 10000000, got "off"$/],
+    [{ SLUICE_SNAPSHOT_GRACE_MS: '120000' }, /^SLUICE_SNAPSHOT_GRACE_MS \(120000\) must be shorter than SLUICE_OPERATION_TIMEOUT_MS \(120000\)$/],
+    [{ SLUICE_STREAM_RESTART_LIMIT: 'three' }, /^SLUICE_STREAM_RESTART_LIMIT must be/],
+    [{ SLUICE_SNAPSHOT_RETENTION_MS: '0' }, /^SLUICE_SNAPSHOT_RETENTION_MS must be/],
   ];
   for (const [env, message] of refused) {
     it(`refuses ${JSON.stringify(env)}`, () => {
