@@ -181,13 +181,16 @@ export function withNewestCheckpoint(o: Observation, plan: Plan | null): Plan | 
 }
 
 /**
- * An upgrade after the source handed over: it succeeds once the target's job runs. If that job
- * fails before, the source starts again from the snapshot, so a failed upgrade leaves it running.
+ * An upgrade after the source handed over: it succeeds once the target's job has run for the
+ * settle time (a rollback rule like the Flink operator's readiness timeout). If that job fails
+ * before, the source starts again from the snapshot, so a failed upgrade leaves it running.
  */
-export function upgradeProgress(o: Observation): Plan | null {
+export function upgradeProgress(o: Observation, settings: ReconcileSettings): Plan | null {
   const op = o.operation!;
   const job = op.targetJob!;
   if (job.state === 'starting') return null;
+  // A JVM that fails at once is "running" for a moment: only a job that stayed up counts.
+  if (job.state === 'running' && o.now.getTime() < job.created.getTime() + settings.upgradeSettleMs) return null;
   if (job.state !== 'failed') {
     return { reason: 'upgrade done: the target runs', operation: { state: 'succeeded', message: `Version ${op.toVersionId} is running (job ${job.id}${job.restore ? `, from ${job.restore.source}` : ''}).` } };
   }

@@ -110,7 +110,7 @@ function endJob(o: Observation, end: JobEnd, exitCode: number | null, message: s
 function decideOperation(o: Observation, settings: ReconcileSettings): Plan | null {
   const op = o.operation!;
   const v = o.version;
-  if (op.type === 'upgrade' && op.targetJob) return upgradeProgress(o) ?? operationDeadline(o);
+  if (op.type === 'upgrade' && op.targetJob) return upgradeProgress(o, settings) ?? operationDeadline(o);
   const kind = v.runMode ?? (op.pinsCatalogVersions && v.kindWithoutPins !== 'stream' ? 'run-now' : v.kindWithoutPins);
   const decision = allowed(op.type, kind, v.state);
   if (!decision.allowed) return { reason: 'refused on processing', operation: { state: 'failed', message: decision.reason } };

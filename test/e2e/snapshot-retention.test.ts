@@ -100,7 +100,7 @@ describeOnStores('snapshot listing window, cap and garbage collection', (ctx) =>
     await waitForLog(ctx.api, job.id, /restored count \d+ from/);
     // Needed until the resumed job has a checkpoint of its own (a restart would start from it again).
     await waitFor(async () => (await snapshot(real.id)).status === 404, { what: 'the resumed-from snapshot to be collected' });
-    assert.equal(await exists(path.join(dataDir(), 'snapshots', real.id)), false);
+    await waitFor(async () => !(await exists(path.join(dataDir(), 'snapshots', real.id))), { what: 'its folder to be removed' });
     assert.equal((await operate('cancel')).state, 'succeeded');
   });
 }, { env: { SLUICE_CLOCK: 'manual', SLUICE_SNAPSHOT_GC_INTERVAL_MS: '300' } });

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
         snapshotGraceMs: 30_000,
         restartLimit: 3,
         restartWindowMs: 600_000,
+        upgradeSettleMs: 5_000,
         snapshotRetentionMs: 7 * 24 * 3600 * 1000,
         snapshotGcIntervalMs: 3_600_000,
         startTimeoutMs: 60_000,

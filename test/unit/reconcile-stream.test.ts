@@ -151,17 +151,22 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
   },
   {
     name: 'upgrade handed over: waiting while the target job starts',
-    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'starting', message: null, restore: SNAP } } }),
+    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'starting', message: null, restore: SNAP, created: NOW } } }),
     plan: null,
   },
   {
-    name: 'upgrade handed over: the target runs, the operation succeeds',
-    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'running', message: null, restore: SNAP } } }),
+    name: 'upgrade handed over: the target runs, but not yet for the settle time: wait',
+    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'running', message: null, restore: SNAP, created: at(-4) } } }),
+    plan: null,
+  },
+  {
+    name: 'upgrade handed over: the target has run for the settle time, the operation succeeds',
+    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'running', message: null, restore: SNAP, created: at(-5) } } }),
     plan: { operation: { state: 'succeeded', message: /v-2 is running \(job job-2, from snapshot s-1\)/ } },
   },
   {
     name: 'upgrade handed over but the target job failed: the source starts again from the snapshot',
-    observation: observe({ version: { kindWithoutPins: 'stream' }, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'failed', message: 'exit 1', restore: SNAP } } }),
+    observation: observe({ version: { kindWithoutPins: 'stream' }, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'failed', message: 'exit 1', restore: SNAP, created: at(-1) } } }),
     plan: {
       createJob: { kind: 'stream', executionMode: 'on-demand', restore: SNAP, ofServiceOperation: true },
       version: { state: 'running', runMode: 'stream' },
@@ -171,7 +176,7 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
   },
   {
     name: 'upgrade handed over, target job failed, but the target is still being wound down: wait',
-    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'failed', message: 'x', restore: SNAP } } }),
+    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'failed', message: 'x', restore: SNAP, created: at(-1) } } }),
     plan: null,
   },
   // ── restarts ──
