@@ -8,8 +8,8 @@ import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
 import { applyPlan, recordLaunch } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
-import { claimOperations, renewLeases, versionsWithClaimedOperations } from '../store/operations.js';
-import { loadVersionWorld, versionsWithLiveJobs, type VersionWorld } from '../store/version-world.js';
+import { claimOperations, renewLeases } from '../store/operations.js';
+import { loadVersionWorld, versionsToReconcile, type VersionWorld } from '../store/version-world.js';
 import { buildJobSpec, pinnedVersionsOf } from './job-spec.js';
 import { locationOf, loggingText, toObservation } from './observation.js';
 import { lookAtJob, withKeptSnapshot, type KeptSnapshot } from './stream-state.js';
@@ -56,6 +56,7 @@ export class Reconciler {
   private ticking?: Promise<void>;
   private again = false;
   private stopped = false;
+  private leasesRenewedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: ReconcilerDeps) {
     deps.runtime.onExit(() => this.wake());
@@ -93,13 +94,15 @@ export class Reconciler {
 
   private async pass(): Promise<void> {
     const { db, settings, now } = this.deps;
-    await claimOperations(db, settings.replicaId, now(), settings.leaseMs, 50);
-    await renewLeases(db, settings.replicaId, now(), settings.leaseMs);
-    const versions = new Set([
-      ...(await versionsWithClaimedOperations(db, settings.replicaId)),
-      ...(await versionsWithLiveJobs(db, settings.replicaId)),
-    ]);
-    await Promise.all([...versions].map((id) => this.reconcile(id)));
+    const at = now();
+    await claimOperations(db, settings.replicaId, at, settings.leaseMs, 50);
+    // New claims carry a whole lease; the others are renewed long before theirs runs out, not at every pass.
+    if (Math.abs(at.getTime() - this.leasesRenewedAt) >= settings.leaseMs / 4) {
+      await renewLeases(db, settings.replicaId, at, settings.leaseMs);
+      this.leasesRenewedAt = at.getTime();
+    }
+    const versions = await versionsToReconcile(db, settings.replicaId);
+    await Promise.all(versions.map((id) => this.reconcile(id)));
   }
 
   private async reconcile(versionId: string): Promise<void> {
