@@ -6,15 +6,20 @@
  *
  * Environment: BENCH_SECONDS (measured seconds per measurement, default 1.5), BENCH_ROUNDS
  * (default 3), BENCH_CONCURRENCY (default 16), BENCH_INFO_LOGGING=0 to skip the info-logging
- * rows, BENCH_STORES=pglite,postgres (api-throughput, activate), BENCH_ACTIVATE_RUNS (default 10).
+ * rows, BENCH_STORES=pglite,postgres (api-throughput, activate, publish, scheduler, stream-state), BENCH_ACTIVATE_RUNS (default 10),
+ * BENCH_PUBLISH_RUNS (default 100), BENCH_SCHEDULED_VERSIONS (default 10000), BENCH_IDLE_SECONDS (poll interval and
+ * idle window, default 60), BENCH_SWEEP_TIMEOUT_S (default 600), BENCH_STREAM_RUNS (default 5), BENCH_STREAM_STATE_MB (default 100).
  */
 import { activateLatency } from './activate-latency.js';
 import { apiCost } from './api-cost.js';
 import { apiThroughput } from './api-throughput.js';
+import { schedulerIdle } from './scheduler-idle.js';
+import { streamState } from './stream-state.js';
+import { triggerLatency } from './trigger-latency.js';
 import { printPreamble, printTable, type ResultRow } from './lib/report.js';
 import type { Benchmark, BenchSettings } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency];
+const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState];
 
 function numberFrom(name: string, fallback: number, integer: boolean): number {
   const raw = process.env[name];

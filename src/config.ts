@@ -38,6 +38,7 @@ export interface EngineConfig {
   snapshotGraceMs: number;
   restartLimit: number;
   restartWindowMs: number;
+  upgradeSettleMs: number;
   snapshotRetentionMs: number;
   snapshotGcIntervalMs: number;
   java: string;
@@ -120,6 +121,7 @@ function engineFrom(env: Env): EngineConfig {
     snapshotGraceMs: ms('SLUICE_SNAPSHOT_GRACE_MS', 30_000),
     restartLimit: intFrom(env, 'SLUICE_STREAM_RESTART_LIMIT', 3, { min: 0, max: 1000 }),
     restartWindowMs: ms('SLUICE_STREAM_RESTART_WINDOW_MS', 600_000),
+    upgradeSettleMs: ms('SLUICE_UPGRADE_SETTLE_MS', 5_000),
     snapshotRetentionMs: intFrom(env, 'SLUICE_SNAPSHOT_RETENTION_MS', 7 * DAY_MS, { min: 1, max: 3650 * DAY_MS }),
     snapshotGcIntervalMs: ms('SLUICE_SNAPSHOT_GC_INTERVAL_MS', 3_600_000),
     java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
@@ -136,6 +138,10 @@ function engineFrom(env: Env): EngineConfig {
 function checkEngine(engine: EngineConfig): EngineConfig {
   if (engine.catalogSource === 'hosted' && !engine.metadataUrl) {
     throw new Error('SLUICE_CATALOG_SOURCE=hosted needs SLUICE_METADATA_URL (with {catalogHrn} where the HRN goes)');
+  }
+  // A pause must be able to fail for its own reason (no snapshot in time) before the operation times out.
+  if (engine.snapshotGraceMs >= engine.operationTimeoutMs) {
+    throw new Error(`SLUICE_SNAPSHOT_GRACE_MS (${engine.snapshotGraceMs}) must be shorter than SLUICE_OPERATION_TIMEOUT_MS (${engine.operationTimeoutMs})`);
   }
   return engine;
 }

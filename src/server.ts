@@ -40,6 +40,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const checker = new TemplateChecker(database.db);
   const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), path.join(config.dataDir, 'snapshots'), config.engine);
   let reconciler: Reconciler | undefined;
+  let triggers: TriggerScheduler | undefined;
   const manualClock = config.engine.clock === 'manual' ? new ManualClock() : undefined;
   const clock = manualClock ?? systemClock;
   const registry = config.engine.catalogSource === 'local' ? new LocalCatalogRegistry(database.db) : undefined;
@@ -60,12 +61,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake(),
     jobLogFile: (job) => runtime.logFile(locationOf(job)),
+    triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
   };
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   database.onFeedError = (error, what) => app.log.warn({ err: error }, `${what}; read cache off until it listens again`);
   await checker.checkPending();
-  const triggers = new TriggerScheduler({
+  triggers = new TriggerScheduler({
     db: database.db,
     source,
     runtime,
@@ -101,7 +103,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const close = () => {
     closing ??= (async () => {
       await app.close();
-      await triggers.stop();
+      await triggers?.stop();
       await snapshots.stop();
       await reconciler?.stop();
       runtime.close();

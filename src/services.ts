@@ -5,6 +5,7 @@ import type { Db } from './store/database.js';
 import type { JobRow } from './store/schema.js';
 import type { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import type { ManualClock } from './engine/clock.js';
+import type { SweepKind, SweepKindStatus } from './engine/trigger-sweeps.js';
 
 /** What route handlers may use: configuration, the store and the engine's entry points. */
 export interface Services {
@@ -26,4 +27,6 @@ export interface Services {
   catalogRegistry?: LocalCatalogRegistry;
   /** The manual clock, when SLUICE_CLOCK=manual. */
   manualClock?: ManualClock;
+  /** What the trigger scheduler did lately (its polls and cron checks). */
+  triggerStatus(): Record<SweepKind, SweepKindStatus>;
 }

@@ -43,6 +43,8 @@ export interface TemplateJar {
   entryPoint: string;
   /** defaultClusterConfiguration.workers: with 1 unit each and a 1-unit supervisor, the local heap is (1 + workers) × 256 MB. */
   workers: number;
+  /** Default batch-3.0.0 with one input catalog `in`; a stream template has no inputs. */
+  runtimeEnvironment?: string;
 }
 
 const builtExample = async (): Promise<TemplateJar> =>
@@ -50,16 +52,17 @@ const builtExample = async (): Promise<TemplateJar> =>
 
 /** Uploads the package and creates a template, waiting until its check has finished. */
 export async function createTemplate(api: Request, jar?: TemplateJar): Promise<string> {
-  const { fileName, content, entryPoint, workers } = jar ?? await builtExample();
+  const { fileName, content, entryPoint, workers, runtimeEnvironment = 'batch-3.0.0' } = jar ?? await builtExample();
+  const stream = runtimeEnvironment.startsWith('stream-');
   const upload = await api('POST', '/v2/packages', { rawBody: multipartWith('jarPackage', fileName, content) });
   if (upload.status !== 201) throw new Error(`package upload: ${upload.status}: ${upload.text.slice(0, 500)}`);
   const template = await expectStatus(api, 201, 'POST', '/v2/templates', {
     name: 'bench-template',
     packageId: upload.body.id,
     entryPointClassName: entryPoint,
-    runtimeEnvironment: 'batch-3.0.0',
+    runtimeEnvironment,
     defaultClusterConfiguration: { workers, workerUnits: 1, supervisorUnits: 1 },
-    inputCatalogIds: ['in'],
+    inputCatalogIds: stream ? [] : ['in'],
     groupId: GROUP,
   });
   const deadline = Date.now() + 10_000;
@@ -84,6 +87,20 @@ export async function runNowVersion(api: Request, jar: TemplateJar): Promise<str
     pipelineTemplateId: templateId,
     inputCatalogs: { in: 'hrn:here:data:::bench-input' },
     outputCatalogHRN: 'hrn:here:data:::bench-output',
+  });
+  return `/v2/pipelines/${pipeline.id}/versions/${version.id}`;
+}
+
+/** A pipeline with one stream version of `jar` (runtime stream-5.0) and these application properties. Returns the version's path. */
+export async function streamVersion(api: Request, jar: TemplateJar, customRuntimeConfiguration: string): Promise<string> {
+  const templateId = await createTemplate(api, { ...jar, runtimeEnvironment: 'stream-5.0' });
+  const pipeline = await expectStatus(api, 201, 'POST', '/v2/pipelines', { name: 'bench-stream', groupId: GROUP });
+  const version = await expectStatus(api, 201, 'POST', `/v2/pipelines/${pipeline.id}/versions`, {
+    name: 'bench-stream-version',
+    pipelineTemplateId: templateId,
+    inputCatalogs: {},
+    outputCatalogHRN: 'hrn:here:data:::bench-output',
+    customRuntimeConfiguration,
   });
   return `/v2/pipelines/${pipeline.id}/versions/${version.id}`;
 }

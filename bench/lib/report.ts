@@ -7,6 +7,16 @@ export interface Target {
   better: 'higher' | 'lower';
 }
 
+/** A target on a figure itself rather than on a ratio (e.g. p99 < 1000 ms, CPU < 5 % of a core). */
+export interface AbsoluteTarget {
+  /** The figure compared, e.g. the subject's p99. */
+  figure: number;
+  limit: number;
+  better: 'higher' | 'lower';
+  /** How the target reads in the table, e.g. 'p99 < 1000 ms'. */
+  label: string;
+}
+
 export interface ResultRow extends Comparison {
   scenario: string;
   /** Store, runtime or other variant the row was measured on. */
@@ -14,6 +24,8 @@ export interface ResultRow extends Comparison {
   /** Unit of the subject and baseline figures, e.g. 'req/s' or 'ms'. */
   unit: string;
   target?: Target;
+  /** Checked instead of `target` when given. */
+  absolute?: AbsoluteTarget;
   /**
    * How the ratio column is formed: 'rounds' (default), the median of the per-round ratios, for
    * throughput measured over rounds of equal length; 'medians', median subject / median baseline,
@@ -38,6 +50,11 @@ export function printPreamble(title: string, settings: Record<string, string | n
 
 const figure = (value: number) => (value >= 100 ? Math.round(value).toString() : value.toPrecision(3));
 
+function absoluteVerdict(target: AbsoluteTarget): string {
+  const met = target.better === 'higher' ? target.figure >= target.limit : target.figure < target.limit;
+  return `${met ? 'PASS' : 'MISSED'} (${figure(target.figure)})`;
+}
+
 function verdict(ratio: number, target: Target | undefined): string {
   if (!target) return '';
   const met = target.better === 'higher' ? ratio >= target.ratio : ratio <= target.ratio;
@@ -56,7 +73,7 @@ export function printTable(rows: ResultRow[]): void {
   const header = ['scenario', 'store', 'subject', 'baseline', 'ratio', 'rounds', ...extras, 'target', 'note'];
   const lines = rows.map((row) => {
     const ratio = row.ratioOf === 'medians' ? median(row.subject) / median(row.baseline) : median(row.ratios);
-    const target = row.target ? `${row.target.better === 'higher' ? '>=' : '<='} ${row.target.ratio}` : '-';
+    const target = row.absolute ? row.absolute.label : row.target ? `${row.target.better === 'higher' ? '>=' : '<='} ${row.target.ratio}` : '-';
     return [
       row.scenario,
       row.variant,
@@ -66,7 +83,7 @@ export function printTable(rows: ResultRow[]): void {
       spread(row.ratios),
       ...extras.map((title) => row.extra?.[title] ?? '-'),
       target,
-      verdict(ratio, row.target),
+      row.absolute ? absoluteVerdict(row.absolute) : verdict(ratio, row.target),
     ];
   });
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));

@@ -24,7 +24,6 @@ export const ErrorCodes = {
   payloadTooLarge: 'E1413',
   unsupportedMediaType: 'E1415',
   internal: 'E1500',
-  notImplemented: 'E1501',
 } as const;
 
 export class ApiError extends Error {

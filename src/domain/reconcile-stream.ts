@@ -82,13 +82,26 @@ export function waitingForSnapshot(o: Observation, settings: ReconcileSettings):
 }
 
 /** The job stopped after SIGTERM for a pause or an upgrade. */
-export function stoppedForSnapshot(o: Observation, settings: ReconcileSettings, exitCode: number | null, died: () => Plan): Plan {
+export function stoppedForSnapshot(o: Observation, settings: ReconcileSettings, exitCode: number | null): Plan {
   const job = o.job!;
   const reason = job.stopRequested as 'pause' | 'upgrade';
   if (!o.stream?.snapshotWritten) {
-    const plan = died();
-    const what = plan.job?.relaunch ? 'it was restarted from its latest checkpoint' : 'the version is ready';
-    return { ...plan, operation: failed(`The job exited without writing a snapshot; ${what}.`) };
+    // Stopped by the service's own SIGTERM (often one that came before the job was ready to
+    // save anything): the service starts it again, whatever the restart budget, so the version
+    // stays running as a failed pause or upgrade must leave it.
+    const checkpoint = o.stream?.newestCheckpoint ?? null;
+    const restore = checkpoint ? { location: checkpoint, source: `checkpoint ${baseName(checkpoint)} of job ${job.id}` } : job.restore;
+    const from = restore ? restore.source : 'the beginning (no checkpoint yet)';
+    const exit = exitCode === null ? 'its process disappeared' : `it exited with code ${exitCode}`;
+    return {
+      reason: `${reason}: the job stopped without a snapshot; start it again`,
+      job: {
+        relaunch: { restore, startDeadline: new Date(o.now.getTime() + settings.startTimeoutMs) },
+        ...(checkpoint && checkpoint !== job.latestCheckpoint ? { latestCheckpoint: checkpoint } : {}),
+      },
+      serviceOperation: { type: 'restart', message: `Asked to save its state for ${reason === 'pause' ? 'a pause' : 'an upgrade'}, ${exit} without writing a snapshot. Restarted from ${from}.` },
+      operation: failed(`The job did not write a snapshot (${exit}); it was started again from ${from} and the version stays running.`),
+    };
   }
   const snapshot = { id: o.stream.newSnapshotId, reason };
   if (reason === 'pause') {
@@ -168,13 +181,16 @@ export function withNewestCheckpoint(o: Observation, plan: Plan | null): Plan | 
 }
 
 /**
- * An upgrade after the source handed over: it succeeds once the target's job runs. If that job
- * fails before, the source starts again from the snapshot, so a failed upgrade leaves it running.
+ * An upgrade after the source handed over: it succeeds once the target's job has run for the
+ * settle time (a rollback rule like the Flink operator's readiness timeout). If that job fails
+ * before, the source starts again from the snapshot, so a failed upgrade leaves it running.
  */
-export function upgradeProgress(o: Observation): Plan | null {
+export function upgradeProgress(o: Observation, settings: ReconcileSettings): Plan | null {
   const op = o.operation!;
   const job = op.targetJob!;
   if (job.state === 'starting') return null;
+  // A JVM that fails at once is "running" for a moment: only a job that stayed up counts.
+  if (job.state === 'running' && o.now.getTime() < job.created.getTime() + settings.upgradeSettleMs) return null;
   if (job.state !== 'failed') {
     return { reason: 'upgrade done: the target runs', operation: { state: 'succeeded', message: `Version ${op.toVersionId} is running (job ${job.id}${job.restore ? `, from ${job.restore.source}` : ''}).` } };
   }

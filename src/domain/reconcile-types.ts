@@ -30,7 +30,7 @@ export interface Observation {
     /** upgrade of a stream version: the target as it is now (undefined when it is gone). */
     target?: { state: VersionState; kind: VersionKind; templateCreated: boolean };
     /** upgrade of a stream version, after the source handed over: the target's job so far. */
-    targetJob?: { id: string; state: string; message: string | null; restore: Restore | null };
+    targetJob?: { id: string; state: string; message: string | null; restore: Restore | null; created: Date };
     /** activate of a stream version from a snapshot or the latest checkpoint: where it is, or why not. */
     restore?: Restore | { missing: string };
   };
@@ -145,4 +145,6 @@ export interface ReconcileSettings {
   /** At most this many restarts of a stream job within `restartWindowMs`; then the version goes to ready. */
   restartLimit: number;
   restartWindowMs: number;
+  /** An upgrade succeeds once the target's job has run this long; if it fails sooner, the source takes over again. */
+  upgradeSettleMs: number;
 }

@@ -53,7 +53,7 @@ function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null 
     }
     if (o.operation && o.operation.type !== 'activate') {
       return scheduledOperation(o) ?? streamOperation(o, settings)
-        ?? { reason: `${o.operation.type} is not available yet`, operation: notAvailable(o.operation.type) };
+        ?? refusal(o);
     }
     return housekeeping(o);
   }
@@ -68,7 +68,7 @@ function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null 
       process: job.kind === 'stream' ? 'discard-snapshot' : undefined,
     };
   }
-  if (job.stopRequested) return stoppedForSnapshot(o, settings, exitCode, () => died(o, settings, process));
+  if (job.stopRequested) return stoppedForSnapshot(o, settings, exitCode);
   if (process.status === 'exited' && process.code === 0) return endJob(o, 'completed', 0, 'The job completed.');
   return died(o, settings, process);
 }
@@ -110,7 +110,7 @@ function endJob(o: Observation, end: JobEnd, exitCode: number | null, message: s
 function decideOperation(o: Observation, settings: ReconcileSettings): Plan | null {
   const op = o.operation!;
   const v = o.version;
-  if (op.type === 'upgrade' && op.targetJob) return upgradeProgress(o) ?? operationDeadline(o);
+  if (op.type === 'upgrade' && op.targetJob) return upgradeProgress(o, settings) ?? operationDeadline(o);
   const kind = v.runMode ?? (op.pinsCatalogVersions && v.kindWithoutPins !== 'stream' ? 'run-now' : v.kindWithoutPins);
   const decision = allowed(op.type, kind, v.state);
   if (!decision.allowed) return { reason: 'refused on processing', operation: { state: 'failed', message: decision.reason } };
@@ -143,12 +143,16 @@ function decideOperation(o: Observation, settings: ReconcileSettings): Plan | nu
         operation: { state: 'succeeded', message: `The version is ready (${op.type}).` },
       };
     default:
-      return scheduledOperation(o) ?? streamOperation(o, settings) ?? { reason: `${op.type} is not available yet`, operation: notAvailable(op.type) };
+      return scheduledOperation(o) ?? streamOperation(o, settings) ?? refusal(o);
   }
 }
 
-function notAvailable(type: string) {
-  return { state: 'failed' as const, message: `The ${type} operation is not available in this release of Sluice.` };
+/** An operation no rule takes up in the version's current state (it changed after the request was accepted). */
+function refusal(o: Observation): Plan {
+  const op = o.operation!;
+  const decision = allowed(op.type, o.version.runMode ?? o.version.kindWithoutPins, o.version.state);
+  const message = decision.allowed ? `The ${op.type} operation cannot be carried out in state ${o.version.state}.` : decision.reason;
+  return { reason: 'refused on processing', operation: { state: 'failed', message } };
 }
 
 /** Nothing else to do, but the operation has waited too long: fail it, naming the step. */

@@ -1,17 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { Cron } from 'croner';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogVersionSource } from '../catalogs/source.js';
+import { nextFire, nextFireOf } from '../domain/cron.js';
 import { asError } from '../domain/errors.js';
-import { baselineAfterSuccess, resolve } from '../domain/version-resolver.js';
+import type { Trigger } from '../domain/trigger-decision.js';
+import { baselineAfterSuccess } from '../domain/version-resolver.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
 import type { Db } from '../store/database.js';
 import type { PipelineVersionRow } from '../store/schema.js';
 import {
-  findVersionById, lastAttempt, pruneDecisions, recordDecision, resolverBaseline, scheduledVersions, setNextJobAttempt,
-  setResolverBaseline, startScheduledRun, takeCronTick,
+  cronVersionsWithoutNextFire, dueCronVersions, earliestNextFire, resolverRealms, resolverVersions, scheduledVersion,
+  setNextFires, setResolverBaseline, takeCronTicks, type ScheduledVersion,
 } from '../store/triggers.js';
 import type { Clock } from './clock.js';
+import { TriggerEvaluator } from './trigger-evaluator.js';
+import { SweepLog, type SweepCounts } from './trigger-sweeps.js';
 
 export interface TriggerSettings {
   replicaId: string;
@@ -31,19 +33,34 @@ export interface TriggerDeps {
   jobCreated(): void;
 }
 
-type Trigger = 'publish' | 'poll' | 'cron' | 'activated' | 'job-ended';
-
-const nextFire = (expression: string, after: Date) => new Cron(expression, { timezone: 'UTC', paused: true }).nextRun(after);
-
 /** Longest a cron timer sleeps before looking again (the schedule may have changed meanwhile). */
 const MAX_CRON_SLEEP_MS = 60_000;
+/** When the earliest fire time is already past (another replica is taking it), look again after this. */
+const RETRY_CRON_MS = 1_000;
+/**
+ * Versions evaluated per batch. On PGlite every query runs on the server's own thread and a
+ * chain of awaited queries never lets the event loop take a request in between, so the sweep
+ * yields between its statements: a request waits for one statement, not for the whole sweep.
+ */
+const BATCH = 250;
+
+/** Lets requests in between two statements of a sweep (on PGlite a chain of queries never does by itself). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function add(total: SweepCounts, counts: SweepCounts): void {
+  total.evaluated += counts.evaluated;
+  total.jobsStarted += counts.jobsStarted;
+  total.decisionsRecorded += counts.decisionsRecorded;
+}
 
 /**
  * Fires scheduled batch versions: the version resolver on catalog publications and polls, cron
- * on its ticks. Each evaluation observes (latest catalog versions, the baseline), decides with
- * the pure resolver, acts (a job, or nothing) and records what it saw and why in the decision log.
+ * on its ticks. Versions are swept in batches (see TriggerEvaluator); what each evaluation saw
+ * and decided goes to the decision log.
  */
 export class TriggerScheduler {
+  readonly sweeps = new SweepLog();
+  private readonly evaluator: TriggerEvaluator;
   private pollTimer?: NodeJS.Timeout;
   private cronTimer?: NodeJS.Timeout;
   private stopped = false;
@@ -51,12 +68,23 @@ export class TriggerScheduler {
   private cronAgain = false;
 
   constructor(private readonly deps: TriggerDeps) {
+    this.evaluator = new TriggerEvaluator({
+      db: deps.db,
+      source: deps.source,
+      runtime: deps.runtime,
+      clock: deps.clock,
+      replicaId: deps.settings.replicaId,
+      startTimeoutMs: deps.settings.startTimeoutMs,
+      log: deps.log,
+      jobCreated: deps.jobCreated,
+    });
     deps.source.onPublished((event) => void this.guard(this.onPublished(event.realm, event.catalogHrn)));
     deps.clock.onJump(() => this.wakeCron());
   }
 
   start(): void {
-    this.schedulePoll();
+    // A poll at once: catalogs may have moved while the service was down (the hosted source has no events).
+    this.schedulePoll(0);
     // A tick missed while the service was down runs once now, not once per missed tick.
     this.wakeCron();
   }
@@ -69,7 +97,7 @@ export class TriggerScheduler {
   }
 
   /** The reconciler moved a version to `scheduled` (activate, resume, a job ended). */
-  versionScheduled(versionId: string, trigger: Trigger): void {
+  versionScheduled(versionId: string, trigger: 'activated' | 'job-ended'): void {
     void this.guard(this.evaluateById(versionId, trigger));
     this.wakeCron();
   }
@@ -89,25 +117,42 @@ export class TriggerScheduler {
     }
   }
 
-  private async onPublished(realm: string, catalogHrn: string): Promise<void> {
-    const versions = await scheduledVersions(this.deps.db, 'resolver', realm);
-    for (const version of versions) {
-      if (Object.values(version.inputCatalogs).includes(catalogHrn)) await this.evaluate(version, 'publish');
+  /** Every resolver version of `realm` (reading `catalogHrn`, if given), batch by batch. */
+  private async sweepResolver(realm: string, trigger: Trigger, catalogHrn?: string): Promise<SweepCounts> {
+    const total: SweepCounts = { evaluated: 0, jobsStarted: 0, decisionsRecorded: 0 };
+    let afterId: string | undefined;
+    while (!this.stopped) {
+      const batch = await resolverVersions(this.deps.db, realm, { afterId, limit: BATCH }, catalogHrn);
+      add(total, await this.evaluator.evaluateBatch(batch, trigger));
+      if (batch.length < BATCH) break;
+      afterId = batch[batch.length - 1].id;
+      await yieldToEventLoop();
     }
+    return total;
   }
 
-  private schedulePoll(): void {
+  private async onPublished(realm: string, catalogHrn: string): Promise<void> {
+    await this.sweepResolver(realm, 'publish', catalogHrn);
+  }
+
+  private schedulePoll(delayMs?: number): void {
     if (this.stopped) return;
-    const jitter = this.deps.settings.pollMs * (0.9 + Math.random() * 0.2);
+    const delay = delayMs ?? this.deps.settings.pollMs * (0.9 + Math.random() * 0.2);
+    this.sweeps.planned('poll', new Date(this.deps.clock.now().getTime() + delay));
     this.pollTimer = setTimeout(() => {
       void this.guard(this.poll()).finally(() => this.schedulePoll());
-    }, jitter);
+    }, delay);
     this.pollTimer.unref();
   }
 
   private async poll(): Promise<void> {
-    for (const version of await scheduledVersions(this.deps.db, 'resolver')) await this.evaluate(version, 'poll');
-    await pruneDecisions(this.deps.db, 200);
+    const done = this.sweeps.begin('poll', () => this.deps.clock.now());
+    const total: SweepCounts = { evaluated: 0, jobsStarted: 0, decisionsRecorded: 0 };
+    try {
+      for (const realm of await resolverRealms(this.deps.db)) add(total, await this.sweepResolver(realm, 'poll'));
+    } finally {
+      done(total);
+    }
   }
 
   /**
@@ -132,73 +177,59 @@ export class TriggerScheduler {
       }
       this.cronTimer = setTimeout(() => this.wakeCron(), sleep);
       this.cronTimer.unref();
+      this.sweeps.planned('cron', new Date(this.deps.clock.now().getTime() + sleep));
     });
   }
 
-  /** Takes every due tick once; returns how long to sleep until the next one. */
+  /**
+   * Gives versions without one a next fire time, takes every due tick (in batches, each taken
+   * with its next fire time by one compare-and-set for the whole batch) and evaluates those
+   * versions; returns how long to sleep until the next fire time.
+   */
   private async checkCron(): Promise<number> {
-    const now = this.deps.clock.now();
-    let sleep = MAX_CRON_SLEEP_MS;
-    for (const version of await scheduledVersions(this.deps.db, 'cron')) {
-      const expression = version.schedulerConfiguration!.timeTriggerOptions!.cronJobExpression;
-      const reference = version.lastCronTick ?? version.updated;
-      const due = nextFire(expression, reference);
-      if (due && due <= now) {
-        const next = nextFire(expression, now);
-        if (await takeCronTick(this.deps.db, version.id, version.lastCronTick, now, next)) {
-          await this.evaluate({ ...version, lastCronTick: now, nextJobAttempt: next }, 'cron');
-        }
-        if (next) sleep = Math.min(sleep, next.getTime() - now.getTime());
-      } else if (due) {
-        if (version.nextJobAttempt?.getTime() !== due.getTime()) await setNextJobAttempt(this.deps.db, version.id, due);
-        sleep = Math.min(sleep, due.getTime() - now.getTime());
-      }
+    const { db, clock } = this.deps;
+    const expression = (v: ScheduledVersion) => v.schedulerConfiguration!.timeTriggerOptions!.cronJobExpression;
+    let afterId: string | undefined;
+    for (;;) {
+      const batch = await cronVersionsWithoutNextFire(db, { afterId, limit: BATCH });
+      await setNextFires(db, batch.map((v) => ({ versionId: v.id, next: nextFireOf(expression(v), v.lastCronTick, v.updated), basedOn: v.lastCronTick })));
+      if (batch.length < BATCH || this.stopped) break;
+      afterId = batch[batch.length - 1].id;
+      await yieldToEventLoop();
     }
-    return Math.max(0, sleep);
+    const now = clock.now();
+    // Every tick of this check is taken at `now`: one fire time per expression, not per version.
+    const nextByExpression = new Map<string, Date | null>();
+    const nextAfterNow = (cron: string) => {
+      if (!nextByExpression.has(cron)) nextByExpression.set(cron, nextFire(cron, now));
+      return nextByExpression.get(cron)!;
+    };
+    const done = this.sweeps.begin('cron', () => clock.now());
+    const total: SweepCounts = { evaluated: 0, jobsStarted: 0, decisionsRecorded: 0 };
+    try {
+      while (!this.stopped) {
+        const due = await dueCronVersions(db, now, BATCH);
+        await yieldToEventLoop();
+        const taken = await takeCronTicks(db, now, due.map((v) => ({ versionId: v.id, next: nextAfterNow(expression(v)) })));
+        await yieldToEventLoop();
+        add(total, await this.evaluator.evaluateBatch(taken, 'cron'));
+        if (due.length < BATCH) break;
+        await yieldToEventLoop();
+      }
+    } finally {
+      done(total);
+    }
+    const next = await earliestNextFire(db);
+    if (!next) return MAX_CRON_SLEEP_MS;
+    const wait = next.getTime() - clock.now().getTime();
+    if (wait > 0) return Math.min(wait, MAX_CRON_SLEEP_MS);
+    // Due already: a tick that fell during this check (look again now), or one another replica
+    // is taking (give it a moment rather than spin).
+    return total.evaluated > 0 ? 0 : RETRY_CRON_MS;
   }
 
   private async evaluateById(versionId: string, trigger: Trigger): Promise<void> {
-    const version = await findVersionById(this.deps.db, versionId);
-    if (!version || version.runMode !== 'scheduled') return;
-    if (version.schedulerConfiguration?.catalogTriggerOptions === 'version_resolver') await this.evaluate(version, trigger);
-  }
-
-  private async evaluate(version: PipelineVersionRow, trigger: Trigger): Promise<void> {
-    const { db, source, clock, runtime, settings } = this.deps;
-    const labels = Object.keys(version.inputCatalogs);
-    const latestByHrn = await source.latestVersions(version.realm, [...Object.values(version.inputCatalogs), version.outputCatalogHrn]);
-    const latest = Object.fromEntries(labels.map((label) => [label, latestByHrn.get(version.inputCatalogs[label]) ?? -1]));
-    const baseline = await resolverBaseline(db, version.id);
-    const outputLatest = latestByHrn.get(version.outputCatalogHrn) ?? -1;
-    const time = version.schedulerConfiguration?.timeTriggerOptions;
-    // Cron ticks retry a failed range at each tick; catalog triggers wait for a new version.
-    const attempt = trigger === 'cron' ? null : await lastAttempt(db, version.id);
-    const resolution = resolve({ latest, baseline, outputLatest, force: trigger === 'cron' && time?.processingType === 'force', lastAttempt: attempt });
-    const observed = { latest, baseline, outputLatest, state: version.state };
-    const at = clock.now();
-    const record = async (decision: 'started' | 'skipped', reason: string, jobId?: string) => {
-      await recordDecision(db, { versionId: version.id, at, trigger, observed, decision, reason, jobId });
-      this.deps.log.info({ versionId: version.id, trigger, decision, reason, observed }, 'trigger decision');
-    };
-    if (version.state === 'running') return record('skipped', 'a job of this version is still running');
-    if (version.state === 'paused') return record('skipped', 'the version is paused');
-    if (version.state !== 'scheduled') return record('skipped', `the version is ${version.state}`);
-    if (!resolution.run) return record('skipped', resolution.reason);
-    const jobId = randomUUID();
-    const started = await startScheduledRun(db, {
-      versionId: version.id,
-      jobId,
-      runtime: runtime.name,
-      owner: settings.replicaId,
-      workDir: runtime.workDirOf(jobId),
-      executionMode: trigger === 'cron' ? 'time-schedule' : 'scheduled',
-      catalogVersions: { inputCatalogs: resolution.inputs, outputCatalog: { baseVersion: resolution.outputBaseVersion } },
-      message: `${trigger}: ${resolution.reason}`,
-      startDeadline: new Date(at.getTime() + settings.startTimeoutMs),
-      at,
-    });
-    if (!started) return record('skipped', 'the version was no longer scheduled when the job was to start');
-    await record('started', resolution.reason, jobId);
-    this.deps.jobCreated();
+    const version = await scheduledVersion(this.deps.db, versionId);
+    if (version?.schedulerConfiguration?.catalogTriggerOptions === 'version_resolver') await this.evaluator.evaluateBatch([version], trigger);
   }
 }

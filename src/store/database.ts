@@ -14,6 +14,7 @@ import * as m0003 from './migrations/0003_catalogs_triggers.js';
 import * as m0004 from './migrations/0004_after_job.js';
 import * as m0005 from './migrations/0005_change_notify.js';
 import { WriteWatchingDialect, type Written } from './write-watch.js';
+import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 
 export type Db = Kysely<Tables>;
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0003_catalogs_triggers': m0003,
   '0004_after_job': m0004,
   '0005_change_notify': m0005,
+  '0006_trigger_scale': m0006,
   '0007_stream_state': m0007,
 };
 

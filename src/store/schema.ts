@@ -170,6 +170,12 @@ export interface TriggerDecisionsTable {
   decision: string;
   reason: string;
   jobId: string | null;
+  /** What a later identical skip is recognised by (null on rows from before migration 0006). */
+  fingerprint: string | null;
+  /** Evaluations that came to this same decision: the first, and the repeats counted since. */
+  evaluations: Generated<number>;
+  /** The latest of them (null: only the first, at `at`). */
+  lastEvaluated: Timestamp | null;
 }
 
 export interface EgressRulesTable {

@@ -22,7 +22,8 @@ export async function findSnapshot(db: Db, id: string): Promise<SnapshotRow | un
 /**
  * Deletes the snapshots taken before `before` that nothing needs any more and returns them, so
  * their folders can be removed. Needed are: the snapshot a paused version resumes from, one an
- * operation in flight asked to start from, and one a job that has not started yet restores from.
+ * operation in flight asked to start from, and one a live job started from and has no checkpoint
+ * since (a restart would start from it again).
  */
 export async function deleteExpiredSnapshots(db: Db, before: Date, limit: number): Promise<SnapshotRow[]> {
   const rows = await sql<SnapshotRow>`
@@ -35,7 +36,8 @@ export async function deleteExpiredSnapshots(db: Db, before: Date, limit: number
                            where o.state in ('accepted', 'being_processed')
                              and o.request ->> 'snapshotId' = snapshots.id::text)
           and not exists (select 1 from jobs j
-                           where j.state in ('starting', 'running') and j.restore_location = snapshots.location)
+                           where j.state in ('starting', 'running') and j.restore_location = snapshots.location
+                             and j.latest_checkpoint is null)
         order by created
         limit ${limit}
         for update skip locked)

@@ -11,7 +11,7 @@ export interface StreamWorld {
   /** upgrade: the target version as it is now. */
   upgradeTarget?: { version: PipelineVersionRow; templateState: string; runtimeEnvironment: string };
   /** upgrade: the target's job this operation created, once the source handed over. */
-  upgradeJob?: { id: string; state: string; message: string | null; restoreLocation: string | null; restoreSource: string | null };
+  upgradeJob?: { id: string; state: string; message: string | null; restoreLocation: string | null; restoreSource: string | null; created: Date };
 }
 
 export const snapshotRestore = (id: string, location: string): Restore => ({ location, source: `snapshot ${id}` });
@@ -37,7 +37,7 @@ export async function loadStreamWorld(db: Db, version: PipelineVersionRow, opera
     }
     world.upgradeJob = await db
       .selectFrom('jobs')
-      .select(['id', 'state', 'message', 'restoreLocation', 'restoreSource'])
+      .select(['id', 'state', 'message', 'restoreLocation', 'restoreSource', 'created'])
       .where('operationId', '=', operation.id)
       .executeTakeFirst();
   }

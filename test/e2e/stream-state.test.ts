@@ -88,6 +88,27 @@ describeOnStores('stream state: snapshots, checkpoints, restarts', (ctx) => {
     assert.equal((await operate({ base: targetBase }, 'cancel')).state, 'succeeded');
   });
 
+  it('an upgrade whose target job fails leaves the source running from the snapshot', async () => {
+    const { d, output, job } = await running('upgrade-fails');
+    await countPast(output, 10);
+    // The target's job dies at start: its interval is not a number.
+    const target = await addVersion(ctx.api, d, { customRuntimeConfiguration: counterConfig(output, 'counter.interval-ms=soon') });
+    const upgrade = await operate(d, 'upgrade', { toVersionId: target });
+    assert.equal(upgrade.state, 'failed');
+    assert.match(upgrade.message, /failed.*started again from snapshot/s);
+    const targetBase = `/v2/pipelines/${d.pipelineId}/versions/${target}`;
+    assert.equal((await ctx.api('GET', targetBase)).body.state, 'ready');
+    assert.equal((await ctx.api('GET', d.base)).body.state, 'running');
+    const saved = Number((await waitForLog(ctx.api, job.id, /snapshot written at count (\d+)/))[1]);
+    const again = await waitForJob(ctx.api, d.base, ['running']);
+    assert.notEqual(again.id, job.id);
+    await waitForLog(ctx.api, again.id, new RegExp(`restored count ${saved} from`));
+    assert.deepEqual(breaksIn(await countPast(output, saved + 5)), []);
+    const ops = (await ctx.api('GET', `${d.base}/operations`)).body as { requestType: string; message: string }[];
+    assert.ok(ops.some((o) => o.requestType === 'restart' && /Restarted this version from snapshot/.test(o.message)));
+    assert.equal((await operate(d, 'cancel')).state, 'succeeded');
+  });
+
   it('activates from a snapshot id of the pipeline; another pipeline\'s snapshot or an unknown id is 400', async () => {
     const { d, output } = await running('from-snapshot');
     await countPast(output, 10);
@@ -184,4 +205,4 @@ describeOnStores('stream state: snapshots, checkpoints, restarts', (ctx) => {
     await waitForLog(ctx.api, next.id, /DEBUG count \d+/);
     assert.equal((await operate(d, 'cancel')).state, 'succeeded');
   });
-}, { env: { SLUICE_SNAPSHOT_GRACE_MS: '3000', SLUICE_STOP_GRACE_MS: '2000', SLUICE_STREAM_RESTART_LIMIT: '2' } });
+}, { env: { SLUICE_SNAPSHOT_GRACE_MS: '3000', SLUICE_STOP_GRACE_MS: '2000', SLUICE_STREAM_RESTART_LIMIT: '2', SLUICE_UPGRADE_SETTLE_MS: '2000' } });

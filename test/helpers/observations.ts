@@ -4,7 +4,7 @@ import type { Observation, Plan, ReconcileSettings } from '../../src/domain/reco
 /** Observations for the engine's pure `decide`, built from a ready version by overriding what a case needs. */
 export const NOW = new Date('2024-05-01T12:00:00.000Z');
 export const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
-export const settings: ReconcileSettings = { stopGraceMs: 30_000, startTimeoutMs: 60_000, snapshotGraceMs: 20_000, restartLimit: 3, restartWindowMs: 600_000 };
+export const settings: ReconcileSettings = { stopGraceMs: 30_000, startTimeoutMs: 60_000, snapshotGraceMs: 20_000, restartLimit: 3, restartWindowMs: 600_000, upgradeSettleMs: 5_000 };
 
 export type Overrides = {
   version?: Partial<Observation['version']>;

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
         snapshotGraceMs: 30_000,
         restartLimit: 3,
         restartWindowMs: 600_000,
+        upgradeSettleMs: 5_000,
         snapshotRetentionMs: 7 * 24 * 3600 * 1000,
         snapshotGcIntervalMs: 3_600_000,
         startTimeoutMs: 60_000,
@@ -115,6 +116,9 @@ describe('loadConfig', () => {
     [{ SLUICE_JWKS_URL: 'file:///etc/jwks.json' }, /^SLUICE_JWKS_URL must be an absolute http\(s\) URL/],
     [{ SLUICE_PUBLIC_URL: 'sluice:8080' }, /^SLUICE_PUBLIC_URL must be an absolute http\(s\) URL/],
     [{ SLUICE_READ_CACHE: 'off' }, /^SLUICE_READ_CACHE must be a whole number from 0 to 10000000, got "off"$/],
+    [{ SLUICE_SNAPSHOT_GRACE_MS: '120000' }, /^SLUICE_SNAPSHOT_GRACE_MS \(120000\) must be shorter than SLUICE_OPERATION_TIMEOUT_MS \(120000\)$/],
+    [{ SLUICE_STREAM_RESTART_LIMIT: 'three' }, /^SLUICE_STREAM_RESTART_LIMIT must be/],
+    [{ SLUICE_SNAPSHOT_RETENTION_MS: '0' }, /^SLUICE_SNAPSHOT_RETENTION_MS must be/],
   ];
   for (const [env, message] of refused) {
     it(`refuses ${JSON.stringify(env)}`, () => {

@@ -52,15 +52,27 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
     plan: { job: { stopRequested: null }, process: 'discard-snapshot', operation: { state: 'failed', message: /within 20 s.*keeps running/ } },
   },
   {
-    name: 'pause: the job exited without a snapshot: the operation fails, the job is restarted from its checkpoint',
+    name: 'pause: the job exited without a snapshot: started again from its checkpoint (even without HA), the operation fails',
     observation: streaming({
-      operation: { type: 'pause' }, job: { stopRequested: 'pause', stopDeadline: at(20) },
-      process: { status: 'exited', code: 1 }, stream: stream({ newestCheckpoint: CHECKPOINT }),
+      operation: { type: 'pause' }, job: { stopRequested: 'pause', stopDeadline: at(20), highAvailability: false },
+      process: { status: 'exited', code: 143 }, stream: stream({ newestCheckpoint: CHECKPOINT, restartsInWindow: 3 }),
     }),
     plan: {
       job: { relaunch: { restore: { location: CHECKPOINT, source: /chk-0000000007 of job job-1/ }, startDeadline: at(60) }, latestCheckpoint: CHECKPOINT },
-      serviceOperation: { type: 'restart', message: /exited with code 1.*restart 1 of at most 3 within 10 min/ },
-      operation: { state: 'failed', message: /without writing a snapshot; it was restarted/ },
+      serviceOperation: { type: 'restart', message: /exited with code 143 without writing a snapshot\. Restarted from checkpoint/ },
+      operation: { state: 'failed', message: /did not write a snapshot.*started again from checkpoint.*stays running/ },
+    },
+  },
+  {
+    name: 'upgrade: the job vanished without a snapshot and had no checkpoint: started again from its own start snapshot',
+    observation: streaming({
+      operation: { type: 'upgrade', toVersionId: 'v-2', target }, job: { stopRequested: 'upgrade', stopDeadline: at(20), restore: SNAP },
+      process: { status: 'vanished' },
+    }),
+    plan: {
+      job: { relaunch: { restore: SNAP, startDeadline: at(60) } },
+      serviceOperation: { type: 'restart', message: /for an upgrade, its process disappeared/ },
+      operation: { state: 'failed', message: /started again from snapshot s-1/ },
     },
   },
   {
@@ -139,17 +151,22 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
   },
   {
     name: 'upgrade handed over: waiting while the target job starts',
-    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'starting', message: null, restore: SNAP } } }),
+    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'starting', message: null, restore: SNAP, created: NOW } } }),
     plan: null,
   },
   {
-    name: 'upgrade handed over: the target runs, the operation succeeds',
-    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'running', message: null, restore: SNAP } } }),
+    name: 'upgrade handed over: the target runs, but not yet for the settle time: wait',
+    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'running', message: null, restore: SNAP, created: at(-4) } } }),
+    plan: null,
+  },
+  {
+    name: 'upgrade handed over: the target has run for the settle time, the operation succeeds',
+    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'running', message: null, restore: SNAP, created: at(-5) } } }),
     plan: { operation: { state: 'succeeded', message: /v-2 is running \(job job-2, from snapshot s-1\)/ } },
   },
   {
     name: 'upgrade handed over but the target job failed: the source starts again from the snapshot',
-    observation: observe({ version: { kindWithoutPins: 'stream' }, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'failed', message: 'exit 1', restore: SNAP } } }),
+    observation: observe({ version: { kindWithoutPins: 'stream' }, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'failed', message: 'exit 1', restore: SNAP, created: at(-1) } } }),
     plan: {
       createJob: { kind: 'stream', executionMode: 'on-demand', restore: SNAP, ofServiceOperation: true },
       version: { state: 'running', runMode: 'stream' },
@@ -159,7 +176,7 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
   },
   {
     name: 'upgrade handed over, target job failed, but the target is still being wound down: wait',
-    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'failed', message: 'x', restore: SNAP } } }),
+    observation: observe({ version: { kindWithoutPins: 'stream' }, otherVersionActive: true, operation: { type: 'upgrade', toVersionId: 'v-2', targetJob: { id: 'job-2', state: 'failed', message: 'x', restore: SNAP, created: at(-1) } } }),
     plan: null,
   },
   // ── restarts ──

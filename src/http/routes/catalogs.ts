@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ApiError, ErrorCodes, notFound } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import { listCatalogVersions } from '../../store/catalog-versions.js';
-import { recentDecisions } from '../../store/triggers.js';
+import { recentDecisions } from '../../store/trigger-decisions.js';
 import { principal } from '../auth-hook.js';
 import { versionFromPath } from '../lookups.js';
 import { iso } from '../present.js';
@@ -71,6 +71,8 @@ export function catalogRoutes(app: TypedApp, services: Services): void {
           reason: Type.String(),
           jobId: Type.Optional(Type.String()),
           observed: Type.Unknown(),
+          evaluations: Type.Integer({ description: 'Evaluations that came to this same decision from the same observation: the first, at `at`, and the repeats since (a repeat is counted here, not logged again)' }),
+          lastEvaluated: Type.Optional(DateTime),
         })),
         ...errors(404),
       },
@@ -78,7 +80,42 @@ export function catalogRoutes(app: TypedApp, services: Services): void {
   }, async (request) => {
     const { version } = await versionFromPath(services, principal(request), request.params);
     const rows = await recentDecisions(services.db, version.id, 100);
-    return rows.map((r) => ({ at: iso(r.at), trigger: r.trigger, decision: r.decision, reason: r.reason, jobId: r.jobId ?? undefined, observed: r.observed }));
+    return rows.map((r) => ({
+      at: iso(r.at),
+      trigger: r.trigger,
+      decision: r.decision,
+      reason: r.reason,
+      jobId: r.jobId ?? undefined,
+      observed: r.observed,
+      evaluations: r.evaluations,
+      lastEvaluated: iso(r.lastEvaluated ?? r.at),
+    }));
+  });
+
+  const Sweep = Type.Object({
+    started: DateTime,
+    finished: DateTime,
+    durationMs: Type.Number(),
+    evaluated: Type.Integer(),
+    jobsStarted: Type.Integer(),
+    decisionsRecorded: Type.Integer(),
+  });
+  const KindStatus = Type.Object({ count: Type.Integer(), last: Type.Optional(Sweep), nextAt: Type.Optional(DateTime) });
+  app.get('/sluice/v1/triggers/status', {
+    schema: {
+      tags,
+      summary: "This replica's trigger scheduler: its last catalog poll and last cron check that took ticks, and when the next are due",
+      response: { 200: Type.Object({ poll: KindStatus, cron: KindStatus }) },
+    },
+  }, async (request) => {
+    principal(request);
+    const status = services.triggerStatus();
+    const present = (kind: (typeof status)['poll']) => ({
+      count: kind.count,
+      last: kind.last && { ...kind.last, started: iso(kind.last.started), finished: iso(kind.last.finished) },
+      nextAt: kind.nextAt && iso(kind.nextAt),
+    });
+    return { poll: present(status.poll), cron: present(status.cron) };
   });
 
   app.post('/sluice/v1/clock', {

@@ -41,9 +41,8 @@ public final class Counter {
 
         System.out.println("stream job " + System.getenv("PIPELINE_JOB_ID") + " writing to catalog "
             + Json.at(config, "pipeline.config.output-catalog.hrn"));
-        long[] count = {restoreDir == null ? 0 : CounterState.read(Path.of(restoreDir))};
-        if (restoreDir != null) System.out.println("restored count " + count[0] + " from " + restoreDir);
-
+        long[] count = {0};
+        boolean[] restored = {restoreDir == null};
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -53,7 +52,7 @@ public final class Counter {
                 }
                 stopping = true;
                 done.await();
-                if (snapshotDir != null) {
+                if (snapshotDir != null && restored[0]) {
                     CounterState.write(Path.of(snapshotDir), count[0], stateBytes);
                     System.out.println("snapshot written at count " + count[0]);
                 }
@@ -63,6 +62,18 @@ public final class Counter {
             }
         }));
 
+        // Restored after the hook is in place: a SIGTERM during the restore still gets a snapshot,
+        // of the restored count, since counting never starts.
+        try {
+            if (restoreDir != null) {
+                count[0] = CounterState.read(Path.of(restoreDir));
+                restored[0] = true;
+                System.out.println("restored count " + count[0] + " from " + restoreDir);
+            }
+        } catch (Exception e) {
+            done.countDown(); // no snapshot of a state that was never read
+            throw e;
+        }
         Checkpoints checkpoints = checkpointDir == null ? null : new Checkpoints(Path.of(checkpointDir), retained);
         long nextCheckpoint = System.currentTimeMillis() + checkpointEvery;
         try {
