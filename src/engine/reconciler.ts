@@ -57,9 +57,10 @@ export class Reconciler {
   private again = false;
   private stopped = false;
   private leasesRenewedAt = Number.NEGATIVE_INFINITY;
+  private claimDue = true;
 
   constructor(private readonly deps: ReconcilerDeps) {
-    deps.runtime.onExit(() => this.wake());
+    deps.runtime.onExit(() => this.wake({ claim: false }));
   }
 
   start(): void {
@@ -68,9 +69,14 @@ export class Reconciler {
     this.wake();
   }
 
-  /** Look now (an operation was accepted, a process ended). Calls during a pass coalesce into one more pass. */
-  wake(): void {
+  /**
+   * Look now (an operation was accepted, a process ended). Calls during a pass coalesce into one
+   * more pass. `claim: false`: nothing new to claim (a job's process ended), so the pass skips
+   * claiming, which the next tick or accepted operation does anyway.
+   */
+  wake(options: { claim?: boolean } = {}): void {
     if (this.stopped) return;
+    if (options.claim !== false) this.claimDue = true;
     if (this.ticking) {
       this.again = true;
       return;
@@ -81,7 +87,8 @@ export class Reconciler {
         this.ticking = undefined;
         if (this.again && !this.stopped) {
           this.again = false;
-          this.wake();
+          // Claims only if a wake during the pass asked for them.
+          this.wake({ claim: false });
         }
       });
   }
@@ -95,7 +102,10 @@ export class Reconciler {
   private async pass(): Promise<void> {
     const { db, settings, now } = this.deps;
     const at = now();
-    await claimOperations(db, settings.replicaId, at, settings.leaseMs, 50);
+    if (this.claimDue) {
+      this.claimDue = false;
+      await claimOperations(db, settings.replicaId, at, settings.leaseMs, 50);
+    }
     // New claims carry a whole lease; the others are renewed long before theirs runs out, not at every pass.
     if (Math.abs(at.getTime() - this.leasesRenewedAt) >= settings.leaseMs / 4) {
       await renewLeases(db, settings.replicaId, at, settings.leaseMs);

@@ -33,7 +33,7 @@ describe('job launcher', () => {
   it('starts a detached command in its folder with the given environment, output appended to the log, and reports its exit', async () => {
     const log = path.join(dir, 'job.log');
     await fs.writeFile(log, 'before\n');
-    const pid = await launcher.spawn({
+    const { pid, startTime } = await launcher.spawn({
       jobId: 'job-1',
       command: 'sh',
       args: ['-c', 'echo "$GREETING from $(pwd)"; echo oops >&2; exit 3'],
@@ -42,6 +42,7 @@ describe('job launcher', () => {
       logFile: log,
     });
     assert.ok(pid > 0);
+    assert.match(startTime ?? '', /^\d+$/, 'the start time from /proc/<pid>/stat');
     await waitFor(async () => exited.includes('job-1'), { what: 'the exit report' });
     assert.equal(await fs.readFile(log, 'utf8'), `before\nhello from ${await fs.realpath(dir)}\noops\n`);
   });
@@ -49,18 +50,18 @@ describe('job launcher', () => {
   it('refuses a command that cannot be started, and keeps working', async () => {
     const request = { jobId: 'job-2', command: path.join(dir, 'no-such-program'), args: [], cwd: dir, env, logFile: path.join(dir, 'job-2.log') };
     await assert.rejects(launcher.spawn(request), (error: Error) => !(error instanceof LauncherGone) && /ENOENT/.test(error.message));
-    assert.ok((await launcher.spawn({ ...request, command: 'true' })) > 0);
+    assert.ok((await launcher.spawn({ ...request, command: 'true' })).pid > 0);
   });
 
   it('starts a new helper after the old one was killed; the jobs it started run on', async () => {
     const request = { jobId: 'job-3', command: 'sleep', args: ['30'], cwd: dir, env, logFile: path.join(dir, 'job-3.log') };
-    const sleeper = await launcher.spawn(request);
+    const { pid: sleeper } = await launcher.spawn(request);
     const first = launcher.helperPid!;
     process.kill(first, 'SIGKILL');
     await waitFor(async () => launcher.helperPid === undefined, { what: 'the launcher to notice its helper ended' });
     assert.ok(alive(sleeper), 'a job outlives the helper');
     process.kill(-sleeper, 'SIGKILL');
-    assert.ok((await launcher.spawn({ ...request, jobId: 'job-4', command: 'true', args: [] })) > 0);
+    assert.ok((await launcher.spawn({ ...request, jobId: 'job-4', command: 'true', args: [] })).pid > 0);
     assert.notEqual(launcher.helperPid, first);
   });
 

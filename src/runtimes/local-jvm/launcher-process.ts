@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { LauncherReply, SpawnRequest } from './launcher.js';
+import { procInfo } from './proc.js';
 
 function send(reply: LauncherReply): void {
   try {
@@ -31,7 +32,8 @@ process.on('message', (request: SpawnRequest) => {
       detached: true,
       stdio: ['ignore', log, log],
     });
-    child.once('spawn', () => answer({ id: request.id, pid: child.pid! }));
+    // Read here, where the event loop is idle, rather than by the busy service.
+    child.once('spawn', () => void procInfo(child.pid!).then((info) => answer({ id: request.id, pid: child.pid!, startTime: info?.startTime ?? null })));
     child.once('error', (error) => answer({ id: request.id, error: error.message }));
     child.once('exit', () => send({ exited: request.jobId }));
   } catch (error) {

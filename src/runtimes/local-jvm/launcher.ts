@@ -12,7 +12,14 @@ export interface SpawnRequest {
   logFile: string;
 }
 
-export type LauncherReply = { id: number; pid: number } | { id: number; error: string } | { exited: string };
+/** The wrapper's pid and start time (null: it had already ended), a failure, or the news that a wrapper exited. */
+export type LauncherReply = { id: number; pid: number; startTime: string | null } | { id: number; error: string } | { exited: string };
+
+export interface Spawned {
+  pid: number;
+  /** From /proc/<pid>/stat, read at once; null if the wrapper was already gone. */
+  startTime: string | null;
+}
 
 const SCRIPT = fileURLToPath(new URL('./launcher-process.js', import.meta.url));
 
@@ -29,15 +36,15 @@ export class LauncherGone extends Error {}
 export class JobLauncher {
   private child?: ChildProcess;
   private next = 0;
-  private readonly pending = new Map<number, { resolve: (pid: number) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (spawned: Spawned) => void; reject: (error: Error) => void }>();
 
   constructor(private readonly onExited: (jobId: string) => void) {}
 
-  /** The wrapper's pid once it has been spawned. */
-  spawn(request: Omit<SpawnRequest, 'id'>): Promise<number> {
+  /** Once the wrapper has been spawned. */
+  spawn(request: Omit<SpawnRequest, 'id'>): Promise<Spawned> {
     const child = this.child ?? this.start();
     const id = ++this.next;
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<Spawned>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // While an answer is awaited the channel keeps the process alive; otherwise it does not.
       child.channel?.ref();
@@ -68,7 +75,7 @@ export class JobLauncher {
     this.child = child;
     child.on('message', (reply: LauncherReply) => {
       if ('exited' in reply) this.onExited(reply.exited);
-      else if ('pid' in reply) this.settle(reply.id, undefined, reply.pid);
+      else if ('pid' in reply) this.settle(reply.id, undefined, { pid: reply.pid, startTime: reply.startTime });
       else this.settle(reply.id, new Error(reply.error));
     });
     const gone = (why: string) => {
@@ -83,12 +90,12 @@ export class JobLauncher {
     return child;
   }
 
-  private settle(id: number, error?: Error, pid?: number): void {
+  private settle(id: number, error?: Error, spawned?: Spawned): void {
     const waiting = this.pending.get(id);
     if (!waiting) return;
     this.pending.delete(id);
     if (this.pending.size === 0) this.child?.channel?.unref();
     if (error) waiting.reject(error);
-    else waiting.resolve(pid!);
+    else waiting.resolve(spawned!);
   }
 }

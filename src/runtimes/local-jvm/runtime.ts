@@ -69,9 +69,8 @@ export class LocalJvmRuntime implements JobRuntime {
       PIPELINE_ID: spec.pipelineId,
     };
     for (const name of PASSED_ENV) if (process.env[name]) env[name] = process.env[name]!;
-    let pid: number;
     try {
-      pid = await this.launcher.spawn({
+      const { pid, startTime } = await this.launcher.spawn({
         jobId: spec.jobId,
         command: 'sh',
         args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, this.settings.java, ...javaArguments(spec, workDir, this.settings)],
@@ -79,6 +78,8 @@ export class LocalJvmRuntime implements JobRuntime {
         env,
         logFile: path.join(workDir, LOG_FILE),
       });
+      // The wrapper can only be gone already if it failed at once; its exit code file tells.
+      return { pid, processStart: startTime ?? 'exited' };
     } catch (error) {
       // The launcher died with the request in hand: the process may be up, or may have run already.
       if (!(error instanceof LauncherGone)) throw error;
@@ -87,9 +88,6 @@ export class LocalJvmRuntime implements JobRuntime {
       if ((await this.exitCode(workDir)) === null) throw error;
       return { pid: 0, processStart: 'ended' };
     }
-    const info = await procInfo(pid);
-    // The wrapper can only be gone already if it failed at once; its exit code file tells.
-    return { pid, processStart: info?.startTime ?? 'exited' };
   }
 
   /** Ends the launcher helper (jobs keep running). */
