@@ -67,26 +67,29 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
     packageId: templatePackageId,
     defaultRuntimeConfiguration: templateDefaultRuntimeConfiguration,
   };
-  const operation = operationJson ? withDates(operationJson as unknown as OperationRow, OPERATION_TIMES) : undefined;
-  const job = jobJson ? withDates(jobJson as unknown as JobRow, JOB_TIMES) : undefined;
+  const operation = operationJson ? rowFromJson<OperationRow>(operationJson, OPERATION_TIMES) : undefined;
+  const job = jobJson ? rowFromJson<JobRow>(jobJson, JOB_TIMES) : undefined;
   const stream = await loadStreamWorld(db, version, operation);
   return { version, template, otherVersionActive: Boolean(otherVersionActive), operation, job, ...stream };
 }
 
-const OPERATION_TIMES = ['leaseUntil', 'deadline', 'created', 'updated'] as const;
-const JOB_TIMES = ['stopDeadline', 'startDeadline', 'created', 'updated', 'ended'] as const;
+const OPERATION_TIMES = new Set(['leaseUntil', 'deadline', 'created', 'updated']);
+const JOB_TIMES = new Set(['stopDeadline', 'startDeadline', 'created', 'updated', 'ended']);
+
+const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /**
- * A row read as JSON has its timestamps as text; the rest (JSON columns, numbers, booleans,
- * camelCase keys by the CamelCasePlugin) comes back as a plain select gives it.
+ * A row read as JSON, as a plain select would give it: column names in camelCase (whether or not
+ * the CamelCasePlugin reaches into nested objects) and timestamps as Dates, not text. JSON
+ * columns, numbers and booleans are already what a plain select gives.
  */
-function withDates<T extends object>(row: T, fields: readonly (keyof T)[]): T {
-  const out = { ...row };
-  for (const field of fields) {
-    const value = out[field] as unknown;
-    if (typeof value === 'string') (out as Record<keyof T, unknown>)[field] = new Date(value);
+function rowFromJson<T>(json: unknown, times: Set<string>): T {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    const name = camel(key);
+    row[name] = times.has(name) && typeof value === 'string' ? new Date(value) : value;
   }
-  return out;
+  return row as T;
 }
 
 /**

@@ -19,8 +19,9 @@ const REPLICA = 'replica-1';
 /** The version world is one statement with the operation and job as JSON: it must read them as plain selects do. */
 describe('loadVersionWorld', () => {
   let db: Db;
+  let pglite: PGlite;
   before(async () => {
-    const pglite = await PGlite.create();
+    pglite = await PGlite.create();
     db = new Kysely({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin()] });
     await migrate({ db, schema: 'public', kind: 'pglite', reads: new CachedReads(db, 0), close: async () => db.destroy() });
   });
@@ -81,6 +82,15 @@ describe('loadVersionWorld', () => {
     assert.ok(world.job!.startDeadline instanceof Date);
     assert.equal(world.otherVersionActive, false);
     assert.equal((await loadVersionWorld(db, s.one.id, 'replica-2'))?.operation, undefined, 'another replica\'s claim');
+  });
+
+  it('does not depend on the CamelCasePlugin renaming keys inside JSON', async () => {
+    const s = await seed();
+    await db.insertInto('operations').values(operation(s, {})).execute();
+    const nested: Db = new Kysely({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+    const world = await loadVersionWorld(nested, s.one.id, REPLICA);
+    assert.equal(world?.operation?.requestType, 'activate');
+    assert.ok(world?.operation?.leaseUntil instanceof Date);
   });
 
   it('says when another version of the pipeline is active, and has no operation or job when there is none', async () => {
