@@ -106,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await triggers?.stop();
       await snapshots.stop();
       await reconciler?.stop();
+      runtime.close();
       await checker.idle();
       await database.close();
     })();

@@ -8,8 +8,8 @@ import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
 import { applyPlan, recordLaunch } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
-import { claimOperations, renewLeases, versionsWithClaimedOperations } from '../store/operations.js';
-import { loadVersionWorld, versionsWithLiveJobs, type VersionWorld } from '../store/version-world.js';
+import { claimOperations, renewLeases } from '../store/operations.js';
+import { loadVersionWorld, versionsToReconcile, type VersionWorld } from '../store/version-world.js';
 import { buildJobSpec, pinnedVersionsOf } from './job-spec.js';
 import { locationOf, loggingText, toObservation } from './observation.js';
 import { lookAtJob, withKeptSnapshot, type KeptSnapshot } from './stream-state.js';
@@ -56,9 +56,11 @@ export class Reconciler {
   private ticking?: Promise<void>;
   private again = false;
   private stopped = false;
+  private leasesRenewedAt = Number.NEGATIVE_INFINITY;
+  private claimDue = true;
 
   constructor(private readonly deps: ReconcilerDeps) {
-    deps.runtime.onExit(() => this.wake());
+    deps.runtime.onExit(() => this.wake({ claim: false }));
   }
 
   start(): void {
@@ -67,9 +69,14 @@ export class Reconciler {
     this.wake();
   }
 
-  /** Look now (an operation was accepted, a process ended). Calls during a pass coalesce into one more pass. */
-  wake(): void {
+  /**
+   * Look now (an operation was accepted, a process ended). Calls during a pass coalesce into one
+   * more pass. `claim: false`: nothing new to claim (a job's process ended), so the pass skips
+   * claiming, which the next tick or accepted operation does anyway.
+   */
+  wake(options: { claim?: boolean } = {}): void {
     if (this.stopped) return;
+    if (options.claim !== false) this.claimDue = true;
     if (this.ticking) {
       this.again = true;
       return;
@@ -80,7 +87,8 @@ export class Reconciler {
         this.ticking = undefined;
         if (this.again && !this.stopped) {
           this.again = false;
-          this.wake();
+          // Claims only if a wake during the pass asked for them.
+          this.wake({ claim: false });
         }
       });
   }
@@ -93,13 +101,18 @@ export class Reconciler {
 
   private async pass(): Promise<void> {
     const { db, settings, now } = this.deps;
-    await claimOperations(db, settings.replicaId, now(), settings.leaseMs, 50);
-    await renewLeases(db, settings.replicaId, now(), settings.leaseMs);
-    const versions = new Set([
-      ...(await versionsWithClaimedOperations(db, settings.replicaId)),
-      ...(await versionsWithLiveJobs(db, settings.replicaId)),
-    ]);
-    await Promise.all([...versions].map((id) => this.reconcile(id)));
+    const at = now();
+    if (this.claimDue) {
+      this.claimDue = false;
+      await claimOperations(db, settings.replicaId, at, settings.leaseMs, 50);
+    }
+    // New claims carry a whole lease; the others are renewed long before theirs runs out, not at every pass.
+    if (Math.abs(at.getTime() - this.leasesRenewedAt) >= settings.leaseMs / 4) {
+      await renewLeases(db, settings.replicaId, at, settings.leaseMs);
+      this.leasesRenewedAt = at.getTime();
+    }
+    const versions = await versionsToReconcile(db, settings.replicaId);
+    await Promise.all(versions.map((id) => this.reconcile(id)));
   }
 
   private async reconcile(versionId: string): Promise<void> {

@@ -25,7 +25,9 @@ export async function lookAtJob(db: Db, runtime: JobRuntime, world: VersionWorld
   const location = locationOf(job);
   const process = await runtime.observe(location);
   const ended = process.status === 'exited' || process.status === 'vanished';
-  const logTail = ended ? await runtime.logTail(location, 20) : undefined;
+  // The tail goes into failure messages only: a clean exit nobody asked for is a completed job.
+  const clean = process.status === 'exited' && process.code === 0 && !job.stopRequested;
+  const logTail = ended && !clean ? await runtime.logTail(location, 20) : undefined;
   if (runtimeKindOf(world.template.runtimeEnvironment) !== 'stream') return { process, logTail };
   const newSnapshotId = snapshotIdOf(job);
   const stopping = job.stopRequested === 'pause' || job.stopRequested === 'upgrade';

@@ -131,15 +131,3 @@ export async function renewLeases(db: Db, replica: string, now: Date, leaseMs: n
     .where('claimedBy', '=', replica)
     .execute();
 }
-
-/** Versions this replica has operations in flight for. */
-export async function versionsWithClaimedOperations(db: Db, replica: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('operations')
-    .select('versionId')
-    .distinct()
-    .where('state', '=', 'being_processed')
-    .where('claimedBy', '=', replica)
-    .execute();
-  return rows.map((r) => r.versionId);
-}

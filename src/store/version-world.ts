@@ -1,3 +1,4 @@
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Db } from './database.js';
 import type { JobRow, OperationRow, PipelineVersionRow } from './schema.js';
 import { loadStreamWorld, type StreamWorld } from './stream-world.js';
@@ -13,51 +14,99 @@ export interface VersionWorld extends StreamWorld {
   job?: JobRow;
 }
 
+/**
+ * One statement: the version with its template, whether another version of the pipeline is
+ * active, and the operation and job rows as JSON (the engine loads this before every step, so
+ * five round trips per step were most of an activation's queries).
+ */
 export async function loadVersionWorld(db: Db, versionId: string, replica: string): Promise<VersionWorld | undefined> {
-  const version = await db.selectFrom('pipelineVersions').selectAll().where('id', '=', versionId).executeTakeFirst();
-  if (!version) return undefined;
-  const template = await db
-    .selectFrom('pipelineTemplates')
-    .select(['state', 'runtimeEnvironment', 'entryPointClassName', 'packageId', 'defaultRuntimeConfiguration'])
-    .where('id', '=', version.pipelineTemplateId)
-    .executeTakeFirstOrThrow();
-  const other = await db
-    .selectFrom('pipelineVersions')
-    .select('id')
-    .where('pipelineId', '=', version.pipelineId)
-    .where('id', '!=', versionId)
-    .where('state', '!=', 'ready')
-    .limit(1)
+  const row = await db
+    .selectFrom('pipelineVersions as v')
+    .innerJoin('pipelineTemplates as t', 't.id', 'v.pipelineTemplateId')
+    .selectAll('v')
+    .select((eb) => [
+      't.state as templateState',
+      't.runtimeEnvironment as templateRuntimeEnvironment',
+      't.entryPointClassName as templateEntryPointClassName',
+      't.packageId as templatePackageId',
+      't.defaultRuntimeConfiguration as templateDefaultRuntimeConfiguration',
+      eb.exists(eb
+        .selectFrom('pipelineVersions as other')
+        .select('other.id')
+        .whereRef('other.pipelineId', '=', 'v.pipelineId')
+        .whereRef('other.id', '!=', 'v.id')
+        .where('other.state', '!=', 'ready')).as('otherVersionActive'),
+      jsonObjectFrom(eb
+        .selectFrom('operations')
+        .selectAll()
+        .whereRef('versionId', '=', 'v.id')
+        .where('state', '=', 'being_processed')
+        .where('claimedBy', '=', replica)
+        .where('byService', '=', false)
+        .orderBy('seq')
+        .limit(1)).as('operation'),
+      jsonObjectFrom(eb
+        .selectFrom('jobs')
+        .selectAll()
+        .whereRef('versionId', '=', 'v.id')
+        .where('state', 'in', ['starting', 'running'])
+        .orderBy('seq', 'desc')
+        .limit(1)).as('job'),
+    ])
+    .where('v.id', '=', versionId)
     .executeTakeFirst();
-  const operation = await db
-    .selectFrom('operations')
-    .selectAll()
-    .where('versionId', '=', versionId)
-    .where('state', '=', 'being_processed')
-    .where('claimedBy', '=', replica)
-    .where('byService', '=', false)
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
-  const job = await db
-    .selectFrom('jobs')
-    .selectAll()
-    .where('versionId', '=', versionId)
-    .where('state', 'in', ['starting', 'running'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  if (!row) return undefined;
+  const {
+    templateState, templateRuntimeEnvironment, templateEntryPointClassName, templatePackageId, templateDefaultRuntimeConfiguration,
+    otherVersionActive, operation: operationJson, job: jobJson, ...version
+  } = row;
+  const template = {
+    state: templateState,
+    runtimeEnvironment: templateRuntimeEnvironment,
+    entryPointClassName: templateEntryPointClassName,
+    packageId: templatePackageId,
+    defaultRuntimeConfiguration: templateDefaultRuntimeConfiguration,
+  };
+  const operation = operationJson ? rowFromJson<OperationRow>(operationJson, OPERATION_TIMES) : undefined;
+  const job = jobJson ? rowFromJson<JobRow>(jobJson, JOB_TIMES) : undefined;
   const stream = await loadStreamWorld(db, version, operation);
-  return { version, template, otherVersionActive: other !== undefined, operation, job, ...stream };
+  return { version, template, otherVersionActive: Boolean(otherVersionActive), operation, job, ...stream };
 }
 
-/** Versions with a live job that `replica` runs: it must keep watching them. */
-export async function versionsWithLiveJobs(db: Db, replica: string): Promise<string[]> {
+const OPERATION_TIMES = new Set(['leaseUntil', 'deadline', 'created', 'updated']);
+const JOB_TIMES = new Set(['stopDeadline', 'startDeadline', 'created', 'updated', 'ended']);
+
+const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * A row read as JSON, as a plain select would give it: column names in camelCase (whether or not
+ * the CamelCasePlugin reaches into nested objects) and timestamps as Dates, not text. JSON
+ * columns, numbers and booleans are already what a plain select gives.
+ */
+function rowFromJson<T>(json: unknown, times: Set<string>): T {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    const name = camel(key);
+    row[name] = times.has(name) && typeof value === 'string' ? new Date(value) : value;
+  }
+  return row as T;
+}
+
+/**
+ * The versions `replica` must look at: those with an operation it has claimed, and those with a
+ * live job it runs (it must keep watching them). One statement: the engine asks at every pass.
+ */
+export async function versionsToReconcile(db: Db, replica: string): Promise<string[]> {
   const rows = await db
-    .selectFrom('jobs')
+    .selectFrom('operations')
     .select('versionId')
-    .where('state', 'in', ['starting', 'running'])
-    .where('owner', '=', replica)
+    .where('state', '=', 'being_processed')
+    .where('claimedBy', '=', replica)
+    .union(db
+      .selectFrom('jobs')
+      .select('versionId')
+      .where('state', 'in', ['starting', 'running'])
+      .where('owner', '=', replica))
     .execute();
   return rows.map((r) => r.versionId);
 }

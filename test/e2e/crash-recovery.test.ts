@@ -8,6 +8,28 @@ import { killProcessesMentioning } from '../helpers/server.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** Pids of `parent`'s child processes whose command line mentions `text`. */
+async function childrenRunning(parent: number, text: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid !== parent) continue;
+    if ((await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).includes(text)) found.push(Number(entry));
+  }
+  return found;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The service is killed with SIGKILL while a job runs; the restarted service must get the job's outcome right. */
 describeOnStores('crash recovery', (ctx) => {
   let work: string;
@@ -28,7 +50,10 @@ describeOnStores('crash recovery', (ctx) => {
 
   it('sees a job that finished while the service was down as completed, and does not start it again', async () => {
     const { d, job } = await startLongJob('finished-while-down.txt', 700);
+    const launchers = await childrenRunning(ctx.server.process.pid!, 'launcher-process.js');
+    assert.equal(launchers.length, 1, 'the service started its jobs through one launcher process');
     await ctx.stop('SIGKILL');
+    await waitFor(async () => launchers.every((pid) => !isRunning(pid)), { what: 'the launcher to end with the service' });
     await waitFor(() => fs.stat(path.join(work, 'finished-while-down.txt')).then(() => true, () => false), { timeoutMs: 30_000, what: 'the job to finish' });
     await ctx.start();
     const done = await waitForJob(ctx.api, d.base, ['completed', 'failed', 'canceled']);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ProcessStatus } from '../../domain/reconcile-types.js';
@@ -6,6 +5,7 @@ import type { JobLocation, JobRuntime, JobSpec, ProcessHandle } from '../runtime
 import { javaArguments, jobMarker, WRAPPER_SCRIPT, type LocalJvmSettings } from './command.js';
 import { applicationProperties, log4j2Config, pipelineConfig, pipelineJob } from './files.js';
 import { findProcessesWithArgument, isSameProcessAlive, procInfo } from './proc.js';
+import { JobLauncher, LauncherGone } from './launcher.js';
 import { LocalStreamState } from './state.js';
 import type { LoggingConfiguration } from '../../domain/logging-configuration.js';
 
@@ -27,6 +27,7 @@ export class LocalJvmRuntime implements JobRuntime {
   readonly name = 'local-jvm';
   private readonly exitListeners: ((jobId: string) => void)[] = [];
   private readonly state: LocalStreamState;
+  private readonly launcher = new JobLauncher((jobId) => this.exitListeners.forEach((listener) => listener(jobId)));
 
   constructor(private readonly jobsDir: string, snapshotsDir: string, private readonly settings: LocalJvmSettings) {
     this.state = new LocalStreamState(snapshotsDir);
@@ -54,36 +55,44 @@ export class LocalJvmRuntime implements JobRuntime {
       return (await this.findRunning(spec.jobId, spec.attempt)) ?? { pid: 0, processStart: 'ended' };
     }
     await fs.mkdir(workDir, { recursive: true });
-    await this.writeFiles(spec, workDir);
-    if (spec.kind === 'stream') await this.state.prepare(workDir);
-    const log = await fs.open(path.join(workDir, LOG_FILE), 'a');
+    const header = spec.attempt > 0 ? `--- sluice: attempt ${spec.attempt}${spec.restoreLocation ? ` from ${spec.restoreLocation}` : ''} ---\n` : undefined;
+    // Independent files: written together, all before the spawn.
+    await Promise.all([
+      this.writeFiles(spec, workDir),
+      spec.kind === 'stream' ? this.state.prepare(workDir) : undefined,
+      header ? fs.appendFile(path.join(workDir, LOG_FILE), header) : undefined,
+      fs.writeFile(path.join(workDir, LAUNCHED_FILE), `${spec.attempt}\n`),
+    ]);
+    const env: Record<string, string> = {
+      PIPELINE_JOB_ID: spec.jobId,
+      PIPELINE_VERSION_ID: spec.versionId,
+      PIPELINE_ID: spec.pipelineId,
+    };
+    for (const name of PASSED_ENV) if (process.env[name]) env[name] = process.env[name]!;
     try {
-      if (spec.attempt > 0) await log.write(`--- sluice: attempt ${spec.attempt}${spec.restoreLocation ? ` from ${spec.restoreLocation}` : ''} ---\n`);
-      await fs.writeFile(path.join(workDir, LAUNCHED_FILE), `${spec.attempt}\n`);
-      const env: Record<string, string> = {
-        PIPELINE_JOB_ID: spec.jobId,
-        PIPELINE_VERSION_ID: spec.versionId,
-        PIPELINE_ID: spec.pipelineId,
-      };
-      for (const name of PASSED_ENV) if (process.env[name]) env[name] = process.env[name]!;
-      const child = spawn('sh', ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, this.settings.java, ...javaArguments(spec, workDir, this.settings)], {
+      const { pid, startTime } = await this.launcher.spawn({
+        jobId: spec.jobId,
+        command: 'sh',
+        args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, this.settings.java, ...javaArguments(spec, workDir, this.settings)],
         cwd: workDir,
         env,
-        detached: true,
-        stdio: ['ignore', log.fd, log.fd],
+        logFile: path.join(workDir, LOG_FILE),
       });
-      const pid = await new Promise<number>((resolve, reject) => {
-        child.once('spawn', () => resolve(child.pid!));
-        child.once('error', reject);
-      });
-      child.once('exit', () => this.exitListeners.forEach((listener) => listener(spec.jobId)));
-      child.unref();
-      const info = await procInfo(pid);
       // The wrapper can only be gone already if it failed at once; its exit code file tells.
-      return { pid, processStart: info?.startTime ?? 'exited' };
-    } finally {
-      await log.close();
+      return { pid, processStart: startTime ?? 'exited' };
+    } catch (error) {
+      // The launcher died with the request in hand: the process may be up, or may have run already.
+      if (!(error instanceof LauncherGone)) throw error;
+      const found = await this.findRunning(spec.jobId, spec.attempt);
+      if (found) return found;
+      if ((await this.exitCode(workDir)) === null) throw error;
+      return { pid: 0, processStart: 'ended' };
     }
+  }
+
+  /** Ends the launcher helper (jobs keep running). */
+  close(): void {
+    this.launcher.close();
   }
 
   async observe(job: JobLocation): Promise<ProcessStatus> {
@@ -179,10 +188,12 @@ export class LocalJvmRuntime implements JobRuntime {
 
   private async writeFiles(spec: JobSpec, workDir: string): Promise<void> {
     const write = (name: string, text: string) => fs.writeFile(path.join(workDir, name), text);
-    await write('pipeline-config.conf', pipelineConfig(spec));
-    if (spec.kind === 'batch' && spec.catalogVersions) await write('pipeline-job.conf', pipelineJob(spec.catalogVersions));
-    await write('application.properties', applicationProperties(spec.applicationProperties));
-    await write('log4j2.xml', log4j2Config(spec.logging));
-    await fs.rm(path.join(workDir, EXIT_CODE_FILE), { force: true });
+    await Promise.all([
+      write('pipeline-config.conf', pipelineConfig(spec)),
+      spec.kind === 'batch' && spec.catalogVersions ? write('pipeline-job.conf', pipelineJob(spec.catalogVersions)) : undefined,
+      write('application.properties', applicationProperties(spec.applicationProperties)),
+      write('log4j2.xml', log4j2Config(spec.logging)),
+      fs.rm(path.join(workDir, EXIT_CODE_FILE), { force: true }),
+    ]);
   }
 }
