@@ -45,8 +45,13 @@ const migrations: Record<string, Migration> = {
 // int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/**
+ * Column names are snake_case in SQL and camelCase in TypeScript. Keys inside JSON columns are
+ * data (catalog labels like `my_input`, stream settings, request bodies) and stay as written.
+ */
+export const plugins = () => [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
+
 export async function openDatabase(config: Config): Promise<Database> {
-  const plugins = [new CamelCasePlugin()];
   // The cache needs the Kysely instance and the instance's dialect tells the cache of writes.
   let reads: CachedReads | undefined;
   const committed = (tables: Written) => reads?.committed(tables);
@@ -59,7 +64,7 @@ export async function openDatabase(config: Config): Promise<Database> {
       max: 10,
       options: `-c search_path=${config.databaseSchema}`,
     });
-    const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PostgresDialect({ pool }), committed), plugins });
+    const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PostgresDialect({ pool }), committed), plugins: plugins() });
     // Fail at start, with the reason, when the server cannot be reached.
     await sql`select 1`.execute(db);
     await sql`create schema if not exists ${sql.id(config.databaseSchema)}`.execute(db);
@@ -80,7 +85,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   const folder = path.join(config.dataDir, 'pglite');
   await fs.mkdir(folder, { recursive: true });
   const pglite = await PGlite.create(folder, { parsers: { 20: (value: string) => Number(value) } });
-  const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PGliteDialect(pglite), committed), plugins });
+  const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PGliteDialect(pglite), committed), plugins: plugins() });
   reads = new CachedReads(db, config.readCacheEntries);
   // Before Kysely's first query (see listenOnPglite).
   if (cacheOn) feed = await listenOnPglite(pglite, 'public', reads);

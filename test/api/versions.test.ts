@@ -49,6 +49,24 @@ describeOnStores('pipeline versions', (ctx) => {
     assert.equal((await ctx.api('GET', `${versions()}/${v.id}?verbose=true`)).status, 200);
   });
 
+  it('keeps keys inside JSON fields as given: labels and settings with underscores and dots', async () => {
+    const packageId = await uploadPackage(ctx.api);
+    const labelled = (await createTemplate(ctx.api, packageId, { inputCatalogIds: ['my_input', 'other-in'] })).id;
+    const res = await ctx.api('POST', versions(), {
+      body: body({ name: 'snake', pipelineTemplateId: labelled, inputCatalogs: { my_input: IN, 'other-in': OUT } }),
+    });
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.body.inputCatalogs, { my_input: IN, 'other-in': OUT });
+    const read = (await ctx.api('GET', `${versions()}/${res.body.id}`)).body;
+    assert.deepEqual(read.inputCatalogs, { my_input: IN, 'other-in': OUT });
+    assert.deepEqual((await ctx.api('GET', versions())).body.find((v: { id: string }) => v.id === res.body.id).inputCatalogs, read.inputCatalogs);
+    const stream = await ctx.api('POST', versions(), {
+      body: body({ name: 'stream-keys', pipelineTemplateId: streamTemplateId, inputCatalogs: {}, streamConfiguration: { 'state.checkpoints.num-retained': '2' } }),
+    });
+    assert.equal(stream.status, 201, stream.text);
+    assert.deepEqual((await ctx.api('GET', `${versions()}/${stream.body.id}`)).body.streamConfiguration, { 'state.checkpoints.num-retained': '2' });
+  });
+
   it('numbers versions without gaps or duplicates under concurrent creation', async () => {
     const pipe = (await ctx.api('POST', '/v2/pipelines', { body: { name: 'concurrent', groupId: GROUP } })).body.id;
     const made = await Promise.all(Array.from({ length: 10 }, (_, i) =>

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { CamelCasePlugin, Kysely } from 'kysely';
+import { Kysely } from 'kysely';
 import { DEFAULT_LOGGING } from '../../src/domain/logging-configuration.js';
 import type { Owner } from '../../src/domain/owner.js';
 import { CachedReads } from '../../src/store/cached-reads.js';
 import { listenOnPglite } from '../../src/store/change-feed.js';
-import { migrate, type Db } from '../../src/store/database.js';
+import { migrate, plugins, type Db } from '../../src/store/database.js';
 import { PGliteDialect } from '../../src/store/pglite-dialect.js';
 import { deletePipelineUnlessActive, insertPipeline, updatePipeline } from '../../src/store/pipelines.js';
 import { insertTemplate } from '../../src/store/templates.js';
@@ -27,7 +27,7 @@ async function openStore(options: { feed: boolean }) {
   let reads: CachedReads | undefined;
   const db: Db = new Kysely({
     dialect: new WriteWatchingDialect(new PGliteDialect(pglite), (tables) => reads?.committed(tables)),
-    plugins: [new CamelCasePlugin()],
+    plugins: plugins(),
   });
   reads = new CachedReads(db, 100);
   if (options.feed) await listenOnPglite(pglite, 'public', reads);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { CamelCasePlugin, Kysely, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
+import { plugins } from '../../src/store/database.js';
 import { PGliteDialect } from '../../src/store/pglite-dialect.js';
 import { WriteWatchingDialect, type Written } from '../../src/store/write-watch.js';
 
@@ -21,7 +22,7 @@ describe('WriteWatchingDialect', () => {
     const pglite = await PGlite.create();
     db = new Kysely<Tables>({
       dialect: new WriteWatchingDialect(new PGliteDialect(pglite), (written) => reported.push(show(written))),
-      plugins: [new CamelCasePlugin()],
+      plugins: plugins(),
     });
     await sql`create table pipelines (id text primary key, name text)`.execute(db);
     await sql`create table pipeline_versions (id text primary key, name text)`.execute(db);
