@@ -66,6 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   database.onFeedError = (error, what) => app.log.warn({ err: error }, `${what}; read cache off until it listens again`);
+  database.onFeedRecovered = () => app.log.info('change feed listening again; read cache on');
   await checker.checkPending();
   triggers = new TriggerScheduler({
     db: database.db,

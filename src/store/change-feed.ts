@@ -51,6 +51,8 @@ export interface PostgresFeedOptions {
   /** Longest wait between reconnection attempts. */
   maxRetryMs?: number;
   onError?: (error: unknown, what: string) => void;
+  /** Listening again after a failure (not called for the first connection). */
+  onRecovered?: () => void;
 }
 
 /**
@@ -67,9 +69,11 @@ export function listenOnPostgres(options: PostgresFeedOptions, listener: ChangeL
   let retryMs = 100;
   let retryTimer: NodeJS.Timeout | undefined;
   let pingTimer: NodeJS.Timeout | undefined;
+  let failedBefore = false;
 
   const drop = (error: unknown, what: string) => {
     if (closed) return;
+    failedBefore = true;
     listener.live(false);
     options.onError?.(error, what);
     clearInterval(pingTimer);
@@ -110,6 +114,7 @@ export function listenOnPostgres(options: PostgresFeedOptions, listener: ChangeL
     }
     retryMs = 100;
     listener.live(true);
+    if (failedBefore) options.onRecovered?.();
     pingTimer = setInterval(() => {
       candidate.query('select 1').catch((error: unknown) => { if (client === candidate) drop(error, 'change feed ping failed'); });
     }, pingMs);

@@ -28,6 +28,7 @@ export interface Database {
   reads: CachedReads;
   /** Told when the change feed loses its connection (the cache is off until it listens again). */
   onFeedError?: (error: unknown, what: string) => void;
+  onFeedRecovered?: () => void;
   close(): Promise<void>;
 }
 
@@ -78,6 +79,7 @@ export async function openDatabase(config: Config): Promise<Database> {
         connectionString: config.databaseUrl,
         schema: config.databaseSchema,
         onError: (error, what) => database.onFeedError?.(error, what),
+        onRecovered: () => database.onFeedRecovered?.(),
       }, reads);
     }
     return database;

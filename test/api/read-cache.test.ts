@@ -163,5 +163,6 @@ describeOnStores('read cache', (ctx) => {
     });
     await waitFor(async () => (await get(ctx.api, base)).name === 'changed-unheard', { timeoutMs: 10_000, what: 'the unheard change' });
     assert.match(ctx.server.output(), /read cache off until it listens again/);
+    await waitFor(async () => /change feed listening again; read cache on/.test(ctx.server.output()), { timeoutMs: 10_000, what: 'the feed to listen again' });
   });
 });
