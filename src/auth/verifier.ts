@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
-import { unauthorized } from '../domain/errors.js';
+import { ApiError, ErrorCodes, unauthorized } from '../domain/errors.js';
 import type { Principal } from './principal.js';
 
 export interface TokenVerifier {
@@ -80,6 +80,10 @@ export async function createVerifier(config: Config): Promise<TokenVerifier> {
         payload = verified.payload;
       } catch (error) {
         const code = (error as { code?: string }).code;
+        if (config.jwksUrl && keySetUnavailable(error)) {
+          // Not the caller's fault: saying 401 would send clients to fetch a new token that fails the same way.
+          throw new ApiError(503, ErrorCodes.serviceUnavailable, `The token could not be checked: the key set (SLUICE_JWKS_URL) could not be fetched (${code ?? (error as Error).message}). Try again later.`);
+        }
         throw unauthorized(
           code === 'ERR_JWT_EXPIRED' ? 'The token has expired.'
           : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `The token is not acceptable: ${(error as Error).message}.`
@@ -91,6 +95,17 @@ export async function createVerifier(config: Config): Promise<TokenVerifier> {
       return principal;
     },
   };
+}
+
+/**
+ * The key set could not be had (unreachable, timed out, not a 200 with a key set), as opposed to a
+ * token that does not verify against it. jose raises JOSEErrors with ERR_JW* codes for the latter;
+ * a failed fetch is a plain TypeError.
+ */
+function keySetUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID' || code === 'ERR_JOSE_GENERIC') return true;
+  return code === undefined || !code.startsWith('ERR_J');
 }
 
 /**

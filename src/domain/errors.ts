@@ -24,6 +24,7 @@ export const ErrorCodes = {
   payloadTooLarge: 'E1413',
   unsupportedMediaType: 'E1415',
   internal: 'E1500',
+  serviceUnavailable: 'E1503',
 } as const;
 
 export class ApiError extends Error {

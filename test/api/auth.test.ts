@@ -178,6 +178,43 @@ for (const kind of STORES) {
   });
 }
 
+describe('auth with a JWKS URL that cannot be fetched [pglite]', () => {
+  let store: Store;
+  const rsaToken = async () => sign((await generateKeyPair('RS256')).privateKey, 'RS256', claims(), 'rsa-1');
+  before(async () => { store = await createStore('pglite', 'auth-jwks-down'); });
+  after(async () => store?.dispose());
+
+  it('answers 503 (not 401) while the key set is unreachable or not a key set', async () => {
+    // A port nothing listens on: a server started and closed again.
+    const gone = await startJwksServer({ keys: [] });
+    await gone.close();
+    const broken = http.createServer((_req, res) => res.writeHead(500).end('down for maintenance'));
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const brokenUrl = `http://127.0.0.1:${(broken.address() as AddressInfo).port}/.well-known/jwks.json`;
+    try {
+      for (const url of [gone.url, brokenUrl]) {
+        const server = await startTestServer(store, { SLUICE_JWT_SECRET: undefined, SLUICE_JWKS_URL: url });
+        try {
+          const token = await rsaToken();
+          const res = await withAuthorization(server.url, `Bearer ${token}`);
+          assert.equal(res.status, 503, `${url}: ${res.text}`);
+          assert.equal(res.body.code, 'E1503');
+          assert.match(res.body.message, /key set \(SLUICE_JWKS_URL\) could not be fetched/);
+          assert.ok(!res.text.includes(token), 'the token is not echoed');
+          assert.ok(!server.output().includes(token), 'the token is not logged');
+          // Garbage is still the caller's fault.
+          assertUnauthorized(await withAuthorization(server.url, 'Bearer not.a.token'));
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      broken.closeAllConnections();
+      await new Promise((resolve) => broken.close(resolve));
+    }
+  });
+});
+
 describe('auth with the embedded default secret [pglite]', () => {
   let store: Store;
   let server: TestServer;
