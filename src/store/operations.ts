@@ -114,6 +114,15 @@ export async function claimOperations(db: Db, replica: string, now: Date, leaseM
           w('state', '=', 'accepted'),
           w.and([w('state', '=', 'being_processed'), w('leaseUntil', '<', now)]),
         ]))
+        // A version whose job another replica runs is that replica's to change: only it can signal
+        // the process and read its folder (local runtime). It takes the operation on its next pass.
+        .where(({ not, exists, selectFrom }) => not(exists(
+          selectFrom('jobs as j')
+            .select('j.id')
+            .whereRef('j.versionId', '=', 'operations.versionId')
+            .where('j.state', 'in', ['starting', 'running'])
+            .where('j.owner', '!=', replica),
+        )))
         .orderBy('seq')
         .limit(limit)
         .forUpdate()
