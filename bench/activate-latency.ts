@@ -12,13 +12,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exampleJarPath } from '../test/helpers/lifecycle.js';
 import type { Request } from '../test/helpers/server.js';
 import { storesToRun } from './api-throughput.js';
 import { runBareJvm, type BareJvmRun } from './lib/bare-jvm.js';
+import { positiveIntegerFromEnv } from './lib/env.js';
 import { expectStatus, runNowVersion } from './lib/fixtures.js';
-import { median, percentile } from './lib/ratio.js';
-import type { ResultRow } from './lib/report.js';
+import { median } from './lib/ratio.js';
+import { latencyRow, percentileColumn, type ResultRow } from './lib/report.js';
 import { withSluice } from './lib/sluice-fixture.js';
 import type { Benchmark } from './types.js';
 
@@ -35,22 +37,11 @@ const JAVA = 'java';
 const pollMsFromEnv = () => positiveIntegerFromEnv('BENCH_ACTIVATE_POLL_MS', 10);
 const TARGET = 1.2;
 const JOB_TIMEOUT_MS = 30_000;
-const P90_COLUMN = 'p90 ms (subject / baseline)';
 const SEEN_COLUMN = 'running seen';
 const ADDED_COLUMN = 'added ms (median)';
 const UNPOLLED_COLUMN = 'ratio vs bare JVM not polled';
 
-function positiveIntegerFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
 const runsFromEnv = () => positiveIntegerFromEnv('BENCH_ACTIVATE_RUNS', 10);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Milliseconds from just before POST …/operations/activate, each as first seen by GET …/jobs. */
 interface ActivationRun {
@@ -140,18 +131,12 @@ async function insideTimes(dataDir: string, run: ActivationRun): Promise<InsideT
 
 function rowOf(scenario: string, variant: string, subject: number[], baseline: number[], unpolled: number[], extra: Record<string, string> = {}): ResultRow {
   return {
-    scenario,
-    variant,
-    unit: 'ms',
-    subject,
-    baseline,
-    ratios: subject.map((s, i) => s / baseline[i]),
-    ratioOf: 'medians',
+    ...latencyRow(scenario, variant, subject, baseline),
     target: { ratio: TARGET, better: 'lower' },
     extra: {
       [ADDED_COLUMN]: (median(subject) - median(baseline)).toFixed(0),
       [UNPOLLED_COLUMN]: `${(median(subject) / median(unpolled)).toFixed(3)} (${median(unpolled).toFixed(1)} ms)`,
-      [P90_COLUMN]: `${percentile(subject, 90).toFixed(0)} / ${percentile(baseline, 90).toFixed(0)}`,
+      ...percentileColumn(90, subject, baseline),
       ...extra,
     },
   };

@@ -8,11 +8,12 @@
 import { performance } from 'node:perf_hooks';
 import { createStore, type Request, type Store, type StoreKind } from '../test/helpers/server.js';
 import { storesToRun } from './api-throughput.js';
+import { positiveIntegerFromEnv } from './lib/env.js';
 import { adminOf, expectStatus } from './lib/fixtures.js';
+import { startProbe, type ProbeLatencies } from './lib/probe.js';
 import { median, percentile } from './lib/ratio.js';
 import type { ResultRow } from './lib/report.js';
 import { activatedScheduledVersion, triggerStatus, waitForSweep, type SweepStatus } from './lib/scheduled.js';
-import { startProbe, type ProbeLatencies } from './lib/probe.js';
 import { cloneScheduledVersion } from './lib/seed-versions.js';
 import { startSluice, stopAll, tail, type BenchServer } from './lib/servers.js';
 import type { Benchmark } from './types.js';
@@ -22,14 +23,6 @@ const HEALTH_P99_LIMIT_MS = 100;
 /** Fires once a year (1 January, 00:00 UTC): only the ticks the bench makes happen in the run. */
 const CRON = '0 0 1 1 *';
 const IDLE_PROBE_MS = 3_000;
-
-function positiveIntegerFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const versionsFromEnv = () => positiveIntegerFromEnv('BENCH_SCHEDULED_VERSIONS', 10_000);
 const idleSecondsFromEnv = () => positiveIntegerFromEnv('BENCH_IDLE_SECONDS', 60);

@@ -10,13 +10,15 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { exampleJarPath } from '../test/helpers/lifecycle.js';
 import type { Request } from '../test/helpers/server.js';
 import { storesToRun } from './api-throughput.js';
+import { positiveIntegerFromEnv } from './lib/env.js';
 import { expectStatus, streamVersion } from './lib/fixtures.js';
-import { median, percentile } from './lib/ratio.js';
-import type { ResultRow } from './lib/report.js';
+import { median } from './lib/ratio.js';
+import { latencyRow, percentileColumn, type ResultRow } from './lib/report.js';
 import { withSluice } from './lib/sluice-fixture.js';
 import type { Benchmark } from './types.js';
 
@@ -24,10 +26,8 @@ const run = promisify(execFile);
 const EXAMPLE = 'stream-counter';
 const MAIN_CLASS = 'com.example.counter.Counter';
 const TIMEOUT_MS = 120_000;
-const stateMbFromEnv = () => Number(process.env.BENCH_STREAM_STATE_MB ?? 100);
-const runsFromEnv = () => Number(process.env.BENCH_STREAM_RUNS ?? 5);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
+const stateMbFromEnv = () => positiveIntegerFromEnv('BENCH_STREAM_STATE_MB', 100);
+const runsFromEnv = () => positiveIntegerFromEnv('BENCH_STREAM_RUNS', 5);
 /** Milliseconds from POST …/operations/<type> until the version shows `state` and the operation succeeded. */
 async function operate(api: Request, base: string, type: 'activate' | 'pause' | 'resume', state: string): Promise<number> {
   const started = performance.now();
@@ -68,18 +68,8 @@ async function copyOnce(folder: string): Promise<number> {
   }
 }
 
-function rowOf(scenario: string, variant: string, subject: number[], baseline: number[]): ResultRow {
-  return {
-    scenario,
-    variant,
-    unit: 'ms',
-    subject,
-    baseline,
-    ratios: subject.map((s, i) => s / baseline[i]),
-    ratioOf: 'medians',
-    extra: { 'p90 ms (subject / baseline)': `${percentile(subject, 90).toFixed(0)} / ${percentile(baseline, 90).toFixed(0)}` },
-  };
-}
+const rowOf = (scenario: string, variant: string, subject: number[], baseline: number[]): ResultRow =>
+  ({ ...latencyRow(scenario, variant, subject, baseline), extra: percentileColumn(90, subject, baseline) });
 
 async function onStore(kind: 'pglite' | 'postgres', runs: number, stateMb: number, log: (line: string) => void): Promise<ResultRow[]> {
   const content = await fs.readFile(exampleJarPath(EXAMPLE));

@@ -5,13 +5,15 @@
  */
 import fs from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exampleJarPath } from '../test/helpers/lifecycle.js';
 import type { Request } from '../test/helpers/server.js';
 import { storesToRun } from './api-throughput.js';
 import { runBareJvm } from './lib/bare-jvm.js';
+import { positiveIntegerFromEnv } from './lib/env.js';
 import { expectStatus } from './lib/fixtures.js';
 import { median, percentile } from './lib/ratio.js';
-import type { ResultRow } from './lib/report.js';
+import { latencyRow, percentileColumn, type ResultRow } from './lib/report.js';
 import { activatedScheduledVersion, publishCatalogVersion, waitForVersion } from './lib/scheduled.js';
 import { withSluice } from './lib/sluice-fixture.js';
 import type { Benchmark } from './types.js';
@@ -24,17 +26,7 @@ const JOB_TIMEOUT_MS = 30_000;
 /** Between two GETs of the job list: a state is seen ~POLL_MS/2 late on average. */
 const POLL_MS = 10;
 
-function positiveIntegerFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
 const runsFromEnv = () => positiveIntegerFromEnv('BENCH_PUBLISH_RUNS', 100);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Milliseconds from just before the publish POST until GET …/jobs shows the new job past `starting`. */
 async function publishOnce(api: Request, base: string, hrn: string, jobsBefore: number): Promise<{ runningMs: number; completedMs: number }> {
   const started = performance.now();
@@ -94,14 +86,8 @@ async function onStore(kind: 'pglite' | 'postgres', runs: number, log: (line: st
     log(`  [${kind}] publish → running ms: ${ms(running)} | bare JVM → first stdout ms: ${ms(started)}`);
     log(`  [${kind}] publish → completed ms: ${ms(completed)} | bare JVM → exit ms: ${ms(exited)}`);
     const row = (scenario: string, subjectMs: number[], baselineMs: number[], limited: boolean): ResultRow => ({
-      scenario,
-      variant: kind,
-      unit: 'ms',
-      subject: subjectMs,
-      baseline: baselineMs,
-      ratios: subjectMs.map((x, i) => x / baselineMs[i]),
-      ratioOf: 'medians',
-      extra: { 'p99 ms (subject / baseline)': `${percentile(subjectMs, 99).toFixed(0)} / ${percentile(baselineMs, 99).toFixed(0)}` },
+      ...latencyRow(scenario, kind, subjectMs, baselineMs),
+      extra: percentileColumn(99, subjectMs, baselineMs),
       absolute: limited
         ? { figure: percentile(subjectMs, 99), limit: P99_LIMIT_MS, better: 'lower', label: `p99 < ${P99_LIMIT_MS} ms` }
         : undefined,

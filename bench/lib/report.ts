@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { median, type Comparison } from './ratio.js';
+import { median, percentile, type Comparison } from './ratio.js';
 
 export interface Target {
   ratio: number;
@@ -34,6 +34,16 @@ export interface ResultRow extends Comparison {
   ratioOf?: 'rounds' | 'medians';
   /** Further columns, by title (e.g. server CPU per request), shown after the ratio. */
   extra?: Record<string, string>;
+}
+
+/** Single-run latencies in ms, subject against baseline run for run; the ratio is of the medians. */
+export function latencyRow(scenario: string, variant: string, subject: number[], baseline: number[]): ResultRow {
+  return { scenario, variant, unit: 'ms', subject, baseline, ratios: subject.map((s, i) => s / baseline[i]), ratioOf: 'medians' };
+}
+
+/** The column "p<p> ms (subject / baseline)" of a latency row. */
+export function percentileColumn(p: number, subject: number[], baseline: number[]): Record<string, string> {
+  return { [`p${p} ms (subject / baseline)`]: `${percentile(subject, p).toFixed(0)} / ${percentile(baseline, p).toFixed(0)}` };
 }
 
 /** What a reader needs to weigh the figures: the machine, the runtime, the date, the settings. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from '../../test/helpers/server.js';
 import { createTemplate, expectStatus, type TemplateJar } from './fixtures.js';
 
@@ -18,8 +19,6 @@ export interface ScheduledVersionOptions {
   /** Reuse a template (one upload per bench run is enough). */
   templateId?: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until GET `base` shows `state` (and the predicate, if given, holds). */
 export async function waitForVersion(api: Request, base: string, state: string, timeoutMs = 60_000): Promise<Record<string, any>> {
