@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { decide } from '../../src/domain/reconcile.js';
 import type { Observation, Plan, ReconcileSettings } from '../../src/domain/reconcile-types.js';
 
 /** Observations for the engine's pure `decide`, built from a ready version by overriding what a case needs. */
@@ -61,3 +63,27 @@ export function assertMatches(actual: unknown, expected: unknown, at = 'plan'): 
   }
 }
 
+
+/** One case of `decide`: what was observed, and the plan expected (null: nothing to do). */
+export interface DecideCase {
+  name: string;
+  observation: Observation;
+  plan: ExpectedPlan | null;
+}
+
+/** A test per case: `decide` gives the expected plan, with a reason, or nothing. */
+export function itDecides(cases: DecideCase[]): void {
+  for (const c of cases) {
+    it(c.name, () => {
+      const plan = decide(c.observation, settings);
+      if (c.plan === null) {
+        assert.equal(plan, null, `expected nothing to do, got: ${plan?.reason}`);
+        return;
+      }
+      assert.ok(plan, 'expected a plan');
+      assert.ok(plan.reason.length > 0, 'a plan says why');
+      const { reason: _reason, ...rest } = plan;
+      assertMatches(rest, c.plan);
+    });
+  }
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from '../../src/domain/reconcile.js';
 import type { Observation } from '../../src/domain/reconcile-types.js';
-import { assertMatches, at, NOW, observe, running, settings, type ExpectedPlan, type Overrides } from '../helpers/observations.js';
+import { at, itDecides, NOW, observe, running, settings, type DecideCase, type Overrides } from '../helpers/observations.js';
 
 const SNAP = { location: '/data/snapshots/s-1', source: 'snapshot s-1' };
 const CHECKPOINT = '/data/jobs/job-1/checkpoints/chk-0000000007';
@@ -21,7 +21,7 @@ const paused = (more: Overrides = {}) => observe({
   version: { state: 'paused', runMode: 'stream', kindWithoutPins: 'stream', resumeSnapshot: SNAP, ...more.version },
 });
 
-const cases: { name: string; observation: Observation; plan: ExpectedPlan | null }[] = [
+const cases: DecideCase[] = [
   // ── pause ──
   {
     name: 'pause: SIGTERM, and the snapshot grace period starts',
@@ -241,18 +241,7 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
 ];
 
 describe('reconcile decide: stream state', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const plan = decide(c.observation, settings);
-      if (c.plan === null) {
-        assert.equal(plan, null, `expected nothing to do, got: ${plan?.reason}`);
-        return;
-      }
-      assert.ok(plan, 'expected a plan');
-      const { reason: _reason, ...rest } = plan;
-      assertMatches(rest, c.plan);
-    });
-  }
+  itDecides(cases);
 
   it('the pause deadline is the snapshot grace period, not the cancel grace period', () => {
     const plan = decide(streaming({ operation: { type: 'pause' } }), { ...settings, snapshotGraceMs: 5_000 });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from '../../src/domain/reconcile.js';
-import type { Observation } from '../../src/domain/reconcile-types.js';
-import { assertMatches, at, NOW, observe, running, settings, type ExpectedPlan } from '../helpers/observations.js';
+import { at, itDecides, NOW, observe, running, settings, type DecideCase } from '../helpers/observations.js';
 
-const cases: { name: string; observation: Observation; plan: ExpectedPlan | null }[] = [
+const cases: DecideCase[] = [
   // ── activation, no job yet ──
   {
     name: 'activate a run-now version: create a job, version running',
@@ -312,19 +311,7 @@ const cases: { name: string; observation: Observation; plan: ExpectedPlan | null
 ];
 
 describe('reconcile decide', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const plan = decide(c.observation, settings);
-      if (c.plan === null) {
-        assert.equal(plan, null, `expected nothing to do, got: ${plan?.reason}`);
-        return;
-      }
-      assert.ok(plan, 'expected a plan');
-      assert.ok(plan.reason.length > 0, 'a plan says why');
-      const { reason: _reason, ...rest } = plan;
-      assertMatches(rest, c.plan);
-    });
-  }
+  itDecides(cases);
 
   it('is pure: the same observation gives the same plan, and the observation is not changed', () => {
     const o = running('run-now', { process: { status: 'alive' }, operation: { type: 'cancel' } });
