@@ -1,5 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { ReconcileSettings } from './domain/reconcile-types.js';
+import type { LocalJvmSettings } from './runtimes/local-jvm/command.js';
 
 /** Everything the service reads from its environment, resolved once at start. */
 export interface Config {
@@ -25,25 +27,18 @@ export interface Config {
   engine: EngineConfig;
 }
 
-/** The engine's timings and the local JVM runtime's settings (README: "Engine"). */
-export interface EngineConfig {
+/**
+ * The engine's timings (README: "Engine", "Stream state"), with the settings `decide` and the
+ * local JVM runtime take declared where they are used.
+ */
+export interface EngineConfig extends ReconcileSettings, LocalJvmSettings {
   /** Names this replica; it owns the jobs it launched. Stable across restarts of the same host. */
   replicaId: string;
   tickMs: number;
   leaseMs: number;
   operationTimeoutMs: number;
-  stopGraceMs: number;
-  startTimeoutMs: number;
-  /** Stream state (README: "Stream state"). */
-  snapshotGraceMs: number;
-  restartLimit: number;
-  restartWindowMs: number;
-  upgradeSettleMs: number;
   snapshotRetentionMs: number;
   snapshotGcIntervalMs: number;
-  java: string;
-  heapMbPerUnit: number;
-  maxHeapMb: number;
   /** Where catalog versions come from: Sluice's own registry, or the hosted metadata service. */
   catalogSource: 'local' | 'hosted';
   metadataUrl?: string;
