@@ -89,16 +89,11 @@ export function stoppedForSnapshot(o: Observation, settings: ReconcileSettings, 
     // Stopped by the service's own SIGTERM (often one that came before the job was ready to
     // save anything): the service starts it again, whatever the restart budget, so the version
     // stays running as a failed pause or upgrade must leave it.
-    const checkpoint = o.stream?.newestCheckpoint ?? null;
-    const restore = checkpoint ? { location: checkpoint, source: `checkpoint ${baseName(checkpoint)} of job ${job.id}` } : job.restore;
-    const from = restore ? restore.source : 'the beginning (no checkpoint yet)';
+    const { relaunch, from } = relaunchFromNewestCheckpoint(o, settings);
     const exit = exitCode === null ? 'its process disappeared' : `it exited with code ${exitCode}`;
     return {
       reason: `${reason}: the job stopped without a snapshot; start it again`,
-      job: {
-        relaunch: { restore, startDeadline: new Date(o.now.getTime() + settings.startTimeoutMs) },
-        ...(checkpoint && checkpoint !== job.latestCheckpoint ? { latestCheckpoint: checkpoint } : {}),
-      },
+      job: { relaunch },
       serviceOperation: { type: 'restart', message: `Asked to save its state for ${reason === 'pause' ? 'a pause' : 'an upgrade'}, ${exit} without writing a snapshot. Restarted from ${from}.` },
       operation: failed(`The job did not write a snapshot (${exit}); it was started again from ${from} and the version stays running.`),
     };
@@ -136,20 +131,34 @@ export function stoppedForSnapshot(o: Observation, settings: ReconcileSettings, 
 export const NEW_SNAPSHOT_RESTORE: Restore = { location: NEW_SNAPSHOT, source: NEW_SNAPSHOT };
 
 /**
+ * A new attempt of the job's process from its newest checkpoint, or what it started from when it
+ * has written none. (`withNewestCheckpoint` records the checkpoint on the job with the plan.)
+ */
+function relaunchFromNewestCheckpoint(o: Observation, settings: ReconcileSettings) {
+  const job = o.job!;
+  const checkpoint = o.stream?.newestCheckpoint ?? null;
+  const restore = checkpoint ? { location: checkpoint, source: `checkpoint ${baseName(checkpoint)} of job ${job.id}` } : job.restore;
+  return {
+    relaunch: { restore, startDeadline: new Date(o.now.getTime() + settings.startTimeoutMs) },
+    from: restore ? restore.source : 'the beginning (no checkpoint yet)',
+  };
+}
+
+/** A job the restart rule applies to: a stream job started with high availability. */
+export const restartable = (o: Observation) => o.job!.highAvailability && o.job!.kind === 'stream' && o.version.runMode === 'stream';
+
+/**
  * A stream job died on its own. With high availability it starts again from its newest
  * checkpoint, within the restart budget; null means it ends (the caller records the failure).
  */
 export function restartAfterDeath(o: Observation, settings: ReconcileSettings, what: string): Plan | null {
-  const job = o.job!;
-  if (!job.highAvailability || job.kind !== 'stream' || o.version.runMode !== 'stream') return null;
+  if (!restartable(o)) return null;
   const restarts = o.stream?.restartsInWindow ?? 0;
   if (restarts >= settings.restartLimit) return null;
-  const checkpoint = o.stream?.newestCheckpoint ?? null;
-  const restore = checkpoint ? { location: checkpoint, source: `checkpoint ${baseName(checkpoint)} of job ${job.id}` } : job.restore;
-  const from = restore ? restore.source : 'the beginning (no checkpoint yet)';
+  const { relaunch, from } = relaunchFromNewestCheckpoint(o, settings);
   return {
     reason: 'restart the stream job from its latest checkpoint',
-    job: { relaunch: { restore, startDeadline: new Date(o.now.getTime() + settings.startTimeoutMs) }, ...(checkpoint && checkpoint !== job.latestCheckpoint ? { latestCheckpoint: checkpoint } : {}) },
+    job: { relaunch },
     serviceOperation: {
       type: 'restart',
       message: `${what} Restarted from ${from} (restart ${restarts + 1} of at most ${settings.restartLimit} within ${minutes(settings.restartWindowMs)}).`,

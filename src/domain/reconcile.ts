@@ -1,7 +1,7 @@
 import type { JobEnd, Observation, Plan, ReconcileSettings } from './reconcile-types.js';
 import { endScheduledJob, scheduledOperation } from './reconcile-scheduled.js';
 import {
-  housekeeping, restartAfterDeath, upgradeProgress, restartBudgetSpent, stoppedForSnapshot, streamOperation, waitingForSnapshot, withNewestCheckpoint,
+  housekeeping, restartable, restartAfterDeath, upgradeProgress, restartBudgetSpent, stoppedForSnapshot, streamOperation, waitingForSnapshot, withNewestCheckpoint,
 } from './reconcile-stream.js';
 import { decide as allowed, kindOf, type VersionKind } from './state-machine.js';
 
@@ -80,7 +80,7 @@ function died(o: Observation, settings: ReconcileSettings, process: { status: st
     : 'The job\'s process disappeared without an exit status (was the machine restarted or the process killed from outside?).';
   const restart = restartAfterDeath(o, settings, what);
   if (restart) return restart;
-  const budget = o.job!.highAvailability && o.job!.kind === 'stream' && o.version.runMode === 'stream' ? restartBudgetSpent(settings) : '';
+  const budget = restartable(o) ? restartBudgetSpent(settings) : '';
   return endJob(o, 'failed', process.status === 'exited' ? process.code! : null, `${what}${budget}${tail(o.logTail)}`);
 }
 
