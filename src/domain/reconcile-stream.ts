@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { NEW_SNAPSHOT, type Observation, type Plan, type ReconcileSettings, type Restore, type StopReason } from './reconcile-types.js';
 import { decide as allowed } from './state-machine.js';
 
@@ -137,7 +138,7 @@ export const NEW_SNAPSHOT_RESTORE: Restore = { location: NEW_SNAPSHOT, source: N
 function relaunchFromNewestCheckpoint(o: Observation, settings: ReconcileSettings) {
   const job = o.job!;
   const checkpoint = o.stream?.newestCheckpoint ?? null;
-  const restore = checkpoint ? { location: checkpoint, source: `checkpoint ${baseName(checkpoint)} of job ${job.id}` } : job.restore;
+  const restore = checkpoint ? { location: checkpoint, source: `checkpoint ${path.basename(checkpoint)} of job ${job.id}` } : job.restore;
   return {
     relaunch: { restore, startDeadline: new Date(o.now.getTime() + settings.startTimeoutMs) },
     from: restore ? restore.source : 'the beginning (no checkpoint yet)',
@@ -171,7 +172,6 @@ export function restartBudgetSpent(settings: ReconcileSettings): string {
 }
 
 const minutes = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : seconds(ms));
-const baseName = (location: string) => location.split(/[\\/]/).filter(Boolean).pop() ?? location;
 
 /** Nothing else to do for a live job: keep its logging configuration and newest checkpoint current. */
 export function housekeeping(o: Observation): Plan | null {

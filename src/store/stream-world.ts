@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Restore } from '../domain/reconcile-types.js';
 import type { Db } from './database.js';
 import type { OperationRow, PipelineVersionRow } from './schema.js';
@@ -69,7 +70,7 @@ export async function latestCheckpointOfPipeline(db: Db, pipelineId: string): Pr
     .limit(1)
     .executeTakeFirst();
   if (!job?.latestCheckpoint) return null;
-  return { jobId: job.id, location: job.latestCheckpoint, name: job.latestCheckpoint.split(/[\\/]/).filter(Boolean).pop()! };
+  return { jobId: job.id, location: job.latestCheckpoint, name: path.basename(job.latestCheckpoint) };
 }
 
 /** `restart` operations of a version since `since` (the restart budget's window). */
