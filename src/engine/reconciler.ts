@@ -6,13 +6,13 @@ import { resolve } from '../domain/version-resolver.js';
 import { decide } from '../domain/reconcile.js';
 import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
-import { applyPlan, recordLaunch } from '../store/apply-plan.js';
+import { applyPlan, recordLaunch, type KeptSnapshotRecord } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
 import { claimOperations, renewLeases } from '../store/operations.js';
 import { loadVersionWorld, versionsToReconcile, type VersionWorld } from '../store/version-world.js';
 import { buildJobSpec, pinnedVersionsOf } from './job-spec.js';
 import { locationOf, loggingText, toObservation } from './observation.js';
-import { lookAtJob, withKeptSnapshot, type KeptSnapshot } from './stream-state.js';
+import { lookAtJob, withKeptSnapshot } from './stream-state.js';
 import { recordLoggingApplied } from '../store/stream-world.js';
 
 export interface EngineSettings extends ReconcileSettings {
@@ -171,7 +171,7 @@ export class Reconciler {
       return;
     }
     let plan = planned;
-    let kept: KeptSnapshot | undefined;
+    let kept: KeptSnapshotRecord | undefined;
     if (plan.snapshot && job) {
       // The folder moves first: a crash before the record below finds it kept under the same id.
       kept = { ...plan.snapshot, location: await runtime.keepSnapshot(locationOf(job), plan.snapshot.id) };

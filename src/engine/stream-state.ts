@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { NEW_SNAPSHOT, type Plan, type Restore } from '../domain/reconcile-types.js';
 import { runtimeKindOf } from '../domain/runtime-catalog.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
+import type { KeptSnapshotRecord } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
 import type { JobRow } from '../store/schema.js';
 import { restartsSince } from '../store/stream-world.js';
@@ -43,14 +44,8 @@ export async function lookAtJob(db: Db, runtime: JobRuntime, world: VersionWorld
   };
 }
 
-export interface KeptSnapshot {
-  id: string;
-  reason: 'pause' | 'upgrade';
-  location: string;
-}
-
 /** The plan with "the snapshot this step takes" replaced by where the snapshot now is. */
-export function withKeptSnapshot(plan: Plan, kept: KeptSnapshot): Plan {
+export function withKeptSnapshot(plan: Plan, kept: KeptSnapshotRecord): Plan {
   const restore: Restore = { location: kept.location, source: `snapshot ${kept.id}` };
   const swap = (r: Restore | typeof NEW_SNAPSHOT | null | undefined) => (r === NEW_SNAPSHOT || (r && r.location === NEW_SNAPSHOT) ? restore : r);
   return {
