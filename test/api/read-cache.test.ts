@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import pg from 'pg';
-import { deploy, waitForOperation, type Deployed } from '../helpers/lifecycle.js';
+import { deploy, runOperation, type Deployed } from '../helpers/lifecycle.js';
 import { client, POSTGRES_URL, startTestServer, type Request } from '../helpers/server.js';
 import { describeOnStores, GROUP, REALM } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
@@ -27,9 +27,7 @@ describeOnStores('read cache', (ctx) => {
     return `/v2/pipelines/${d.pipelineId}/versions/${res.body.id}`;
   };
   const operate = async (base: string, type: string) => {
-    const res = await ctx.api('POST', `${base}/operations/${type}`);
-    assert.equal(res.status, 202, res.text);
-    assert.equal((await waitForOperation(ctx.api, base, res.body.id)).state, 'succeeded');
+    assert.equal((await runOperation(ctx.api, base, type)).state, 'succeeded');
   };
 
   before(async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/store/database.js';
-import { deploy, waitForJob, waitForOperation } from '../helpers/lifecycle.js';
+import { deploy, runOperation, waitForJob } from '../helpers/lifecycle.js';
 import { client, createStore, startTestServer, tokenFor, type Request, type Store, type TestServer } from '../helpers/server.js';
 import { countPast } from '../helpers/stream.js';
 import { REALM } from '../helpers/suite.js';
@@ -57,12 +57,8 @@ describe('operations on another replica\'s stream job [postgres]', () => {
     return replicas.find((r) => r.id !== owner)!;
   }
 
-  async function operate(replica: Replica, base: string, type: string) {
-    const res = await replica.api('POST', `${base}/operations/${type}`);
-    assert.equal(res.status, 202, res.text);
-    // Well inside the operation timeout: the owner takes it on its next pass (500 ms ticks).
-    return waitForOperation(replica.api, base, res.body.id, 15_000);
-  }
+  // Well inside the operation timeout: the owner takes it on its next pass (500 ms ticks).
+  const operate = (replica: Replica, base: string, type: string) => runOperation(replica.api, base, type, undefined, 15_000);
 
   it('pause, resume and cancel sent to the replica that does not run the job', async () => {
     const output = path.join(work, 'count.txt');

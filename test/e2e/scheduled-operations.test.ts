@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { before, it } from 'node:test';
-import { addVersion, deploy, waitForJob, waitForOperation, waitForVersionState, type Deployed } from '../helpers/lifecycle.js';
+import { addVersion, deploy, runOperation, waitForJob, waitForVersionState, type Deployed } from '../helpers/lifecycle.js';
 import type { Request } from '../helpers/server.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
@@ -11,9 +11,7 @@ import { waitFor } from '../helpers/wait.js';
 const publish = (api: Request, hrn: string) => api('POST', `/sluice/v1/catalogs/${encodeURIComponent(hrn)}/versions`);
 
 async function operate(api: Request, base: string, type: string, body?: unknown) {
-  const res = await api('POST', `${base}/operations/${type}`, body === undefined ? {} : { body });
-  assert.equal(res.status, 202, `${type}: ${res.text}`);
-  const op = await waitForOperation(api, base, res.body.id);
+  const op = await runOperation(api, base, type, body);
   assert.equal(op.state, 'succeeded', `${type}: ${op.message}`);
   return op;
 }

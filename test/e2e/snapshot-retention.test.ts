@@ -6,7 +6,7 @@ import path from 'node:path';
 import { before, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/store/database.js';
-import { deploy, waitForJob, waitForOperation, type Deployed } from '../helpers/lifecycle.js';
+import { deploy, runOperation, waitForJob, type Deployed } from '../helpers/lifecycle.js';
 import { countPast, waitForLog } from '../helpers/stream.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
@@ -27,11 +27,7 @@ describeOnStores('snapshot listing window, cap and garbage collection', (ctx) =>
   const dataDir = () => ctx.store.env.SLUICE_DATA_DIR;
   before(async () => { work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-retention-')); });
 
-  async function operate(type: string) {
-    const res = await ctx.api('POST', `${d.base}/operations/${type}`);
-    assert.equal(res.status, 202, res.text);
-    return waitForOperation(ctx.api, d.base, res.body.id, 60_000);
-  }
+  const operate = (type: string) => runOperation(ctx.api, d.base, type, undefined, 60_000);
   const snapshot = (id: string) => ctx.api('GET', `/v2/pipelines/${d.pipelineId}/snapshots/${id}`);
 
   it('a paused version has a real snapshot', async () => {

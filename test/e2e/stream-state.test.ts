@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { before, it } from 'node:test';
-import { addVersion, deploy, waitForJob, waitForOperation, waitForVersionState, type Deployed } from '../helpers/lifecycle.js';
+import { addVersion, deploy, runOperation, waitForJob, waitForVersionState, type Deployed } from '../helpers/lifecycle.js';
 import { breaksIn, countPast, countsIn, jobLog, killOnly, waitForLog } from '../helpers/stream.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
@@ -15,11 +15,7 @@ describeOnStores('stream state: snapshots, checkpoints, restarts', (ctx) => {
   let work: string;
   before(async () => { work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-stream-')); });
 
-  async function operate(d: Deployed | { base: string }, type: string, body?: unknown) {
-    const res = await ctx.api('POST', `${d.base}/operations/${type}`, { body });
-    assert.equal(res.status, 202, res.text);
-    return waitForOperation(ctx.api, d.base, res.body.id, 60_000);
-  }
+  const operate = (d: Deployed | { base: string }, type: string, body?: unknown) => runOperation(ctx.api, d.base, type, body, 60_000);
 
   async function jobById(base: string, id: string) {
     const jobs = (await ctx.api('GET', `${base}/jobs`)).body as { id: string; state: string }[];

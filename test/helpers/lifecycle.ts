@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +89,13 @@ export async function waitForOperation(api: Request, base: string, operationId: 
     const op = (await api('GET', `${base}/operations/${operationId}`)).body;
     return op.state === 'succeeded' || op.state === 'failed' ? op : undefined;
   }, { timeoutMs, what: `operation ${operationId} to finish` });
+}
+
+/** POST …/operations/<type> (202, or the assertion fails) and the operation once it has finished, either way. */
+export async function runOperation(api: Request, base: string, type: string, body?: unknown, timeoutMs = 30_000) {
+  const res = await api('POST', `${base}/operations/${type}`, body === undefined ? {} : { body });
+  assert.equal(res.status, 202, `${type}: ${res.text}`);
+  return waitForOperation(api, base, res.body.id, timeoutMs);
 }
 
 export async function waitForJob(api: Request, base: string, states: string[], timeoutMs = 30_000) {
