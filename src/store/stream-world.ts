@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Restore } from '../domain/reconcile-types.js';
 import type { Db } from './database.js';
 import type { OperationRow, PipelineVersionRow } from './schema.js';
+import { findSnapshot } from './snapshots.js';
 
 /** What the engine reads besides the version world for stream state (loaded only when it matters). */
 export interface StreamWorld {
@@ -20,7 +21,7 @@ export const snapshotRestore = (id: string, location: string): Restore => ({ loc
 export async function loadStreamWorld(db: Db, version: PipelineVersionRow, operation?: OperationRow): Promise<StreamWorld> {
   const world: StreamWorld = { resumeSnapshot: null };
   if (version.resumeSnapshot) {
-    const row = await db.selectFrom('snapshots').select(['id', 'location']).where('id', '=', version.resumeSnapshot).executeTakeFirst();
+    const row = await findSnapshot(db, version.resumeSnapshot);
     world.resumeSnapshot = row ? snapshotRestore(row.id, row.location) : null;
   }
   if (operation?.requestType === 'activate') world.restore = await activationRestore(db, version.pipelineId, operation.request);
@@ -48,7 +49,7 @@ export async function loadStreamWorld(db: Db, version: PipelineVersionRow, opera
 /** Where an activation asked to start from: a snapshot of this pipeline, or its last job's newest checkpoint. */
 async function activationRestore(db: Db, pipelineId: string, request: Record<string, unknown>): Promise<StreamWorld['restore']> {
   if (typeof request.snapshotId === 'string') {
-    const row = await db.selectFrom('snapshots').select(['id', 'location', 'pipelineId']).where('id', '=', request.snapshotId.toLowerCase()).executeTakeFirst();
+    const row = await findSnapshot(db, request.snapshotId.toLowerCase());
     if (!row || row.pipelineId !== pipelineId) return { missing: `Snapshot ${request.snapshotId} is not a snapshot of this pipeline (or it was garbage-collected).` };
     return snapshotRestore(row.id, row.location);
   }
