@@ -8,19 +8,25 @@
  * starting on the same two cores (see POLL_MS). So the baseline JVM runs while the same poller
  * polls the same route: both sides bear the watching, and the ratio shows what Sluice adds. The
  * ratio against a bare JVM nobody polls (the figure before this baseline) is kept as a column.
+ *
+ * A third side, the floor (lib/floor-service.ts), is a service that does only what no service of
+ * this shape can skip: store the run, start the JVM, store its end, answer the same polling. Its
+ * ratio to the bare JVM is the best any service could score here; Sluice's ratio to it is
+ * Sluice's own overhead.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exampleJarPath } from '../test/helpers/lifecycle.js';
-import type { Request } from '../test/helpers/server.js';
+import { client, type Request } from '../test/helpers/server.js';
 import { storesToRun } from './api-throughput.js';
 import { runBareJvm, type BareJvmRun } from './lib/bare-jvm.js';
 import { positiveIntegerFromEnv } from './lib/env.js';
 import { expectStatus, runNowVersion } from './lib/fixtures.js';
 import { median } from './lib/ratio.js';
 import { latencyRow, percentileColumn, type ResultRow } from './lib/report.js';
+import { startFloorService } from './lib/servers.js';
 import { withSluice } from './lib/sluice-fixture.js';
 import type { Benchmark } from './types.js';
 
@@ -40,6 +46,8 @@ const JOB_TIMEOUT_MS = 30_000;
 const SEEN_COLUMN = 'running seen';
 const ADDED_COLUMN = 'added ms (median)';
 const UNPOLLED_COLUMN = 'ratio vs bare JVM not polled';
+const FLOOR_COLUMN = 'ratio vs floor service';
+const ratioTo = (subject: number[], floor: number[]) => `${(median(subject) / median(floor)).toFixed(3)} (${median(floor).toFixed(1)} ms)`;
 
 const runsFromEnv = () => positiveIntegerFromEnv('BENCH_ACTIVATE_RUNS', 10);
 
@@ -79,6 +87,20 @@ async function activateOnce(api: Request, base: string, earlierJobs: Set<string>
       if (job.state !== 'starting' && job.state !== 'running') throw new Error(`job ${job.id} ended ${job.state}: ${job.message ?? ''}`);
     }
     if (elapsed > JOB_TIMEOUT_MS) throw new Error(`no completed job ${JOB_TIMEOUT_MS} ms after activate; last: ${JSON.stringify(job)}`);
+    await sleep(pollMs);
+  }
+}
+
+/** The floor service's run: POST /runs, then GET /runs/:id every `pollMs` until it says completed. */
+async function floorOnce(api: Request, pollMs: number): Promise<number> {
+  const started = performance.now();
+  const { id } = await expectStatus(api, 202, 'POST', '/runs');
+  for (;;) {
+    const run = await expectStatus(api, 200, 'GET', `/runs/${id}`);
+    const elapsed = performance.now() - started;
+    if (run.state === 'completed') return elapsed;
+    if (run.state !== 'running') throw new Error(`floor run ${id} ended ${run.state} (exit ${run.exit_code})`);
+    if (elapsed > JOB_TIMEOUT_MS) throw new Error(`floor run ${id} not completed ${JOB_TIMEOUT_MS} ms after POST`);
     await sleep(pollMs);
   }
 }
@@ -149,8 +171,12 @@ async function onStore(kind: 'pglite' | 'postgres', runs: number, pollMs: number
   const content = await fs.readFile(jarPath).catch(() => {
     throw new Error(`${jarPath} is missing: run npm run build (it builds examples/${EXAMPLE})`);
   });
-  return withSluice({ kind, logLevel: 'warn' }, async ({ caller, store }) => {
+  return withSluice({ kind, logLevel: 'warn' }, async ({ caller, store, servers }) => {
     const api = caller.api;
+    const floorServer = await startFloorService(store.env, { java: JAVA, jar: jarPath, mainClass: MAIN_CLASS });
+    servers.push(floorServer);
+    const floorApi = client(floorServer.url);
+    const floor = () => floorOnce(floorApi, pollMs);
     const base = await runNowVersion(api, { fileName: `${EXAMPLE}.jar`, content, entryPoint: MAIN_CLASS, workers: 1 });
     const jobs = new Set<string>();
     const bare = () => runBareJvm(JAVA, jarPath, MAIN_CLASS);
@@ -165,15 +191,18 @@ async function onStore(kind: 'pglite' | 'postgres', runs: number, pollMs: number
     await bare();
     await polledBare();
     await subject();
+    await floor();
 
     const baseline: BareJvmRun[] = [];
     const unpolledBaseline: BareJvmRun[] = [];
     const measured: ActivationRun[] = [];
+    const floors: number[] = [];
     for (let i = 0; i < runs; i++) {
-      // B P S, S P B, …: a drift in the machine's load during a triple favours no side.
+      // B P F S, S F P B, …: a drift in the machine's load during a round favours no side.
       const steps = [
         async () => unpolledBaseline.push(await bare()),
         async () => baseline.push(await polledBare()),
+        async () => floors.push(await floor()),
         async () => measured.push(await subject()),
       ];
       for (const step of i % 2 === 0 ? steps : steps.reverse()) await step();
@@ -186,6 +215,7 @@ async function onStore(kind: 'pglite' | 'postgres', runs: number, pollMs: number
     const unpolledExited = unpolledBaseline.map((r) => r.exitedMs);
     log(`  [${kind}] activate → running ms: ${ms(running)} | bare JVM, polled alongside → first stdout ms: ${ms(started)} | not polled: ${ms(unpolledStarted)}`);
     log(`  [${kind}] activate → completed ms: ${ms(completed)} | bare JVM, polled alongside → exit ms: ${ms(exited)} | not polled: ${ms(unpolledExited)}`);
+    log(`  [${kind}] floor service (store, spawn, store, polled alike) → completed ms: ${ms(floors)}`);
     log(`  [${kind}] medians: running ${median(running).toFixed(0)} vs ${median(started).toFixed(0)} (not polled ${median(unpolledStarted).toFixed(0)}),`
       + ` completed ${median(completed).toFixed(0)} vs ${median(exited).toFixed(0)} (not polled ${median(unpolledExited).toFixed(0)});`
       + ` GET …/jobs answered in ${median(measured.flatMap((r) => r.getMs)).toFixed(1)} ms (median)`);
@@ -197,7 +227,8 @@ async function onStore(kind: 'pglite' | 'postgres', runs: number, pollMs: number
     const seen = measured.filter((r) => r.sawRunning).length;
     return [
       rowOf('activate → running (vs JVM first stdout line)', kind, running, started, unpolledStarted, { [SEEN_COLUMN]: `${seen}/${runs}` }),
-      rowOf('activate → completed (vs JVM exit)', kind, completed, exited, unpolledExited),
+      rowOf('activate → completed (vs JVM exit)', kind, completed, exited, unpolledExited, { [FLOOR_COLUMN]: ratioTo(completed, floors) }),
+      rowOf('floor service → completed (vs JVM exit)', kind, floors, exited, unpolledExited),
     ];
   });
 }
@@ -214,7 +245,10 @@ export const activateLatency: Benchmark = {
         + ` While it runs, the bench polls GET …/jobs of the version as it does for the subject, so that both sides bear the same watching;`
         + ` "${UNPOLLED_COLUMN}" is the ratio against a bare JVM with no polling (this benchmark's baseline until the change), measured in the same run.`
         + ` The subject still sees a state only at its next poll: on average about half an interval plus one GET (its median is printed) after it is stored.`,
-      `activate: ${runsFromEnv()} runs of each (BENCH_ACTIVATE_RUNS) after one uncounted of each, interleaved B P S, S P B … (B: bare, P: bare polled); subject and baseline are medians,`
+      'activate floor: a Fastify service on the same store kind that, per POST, inserts a row, spawns the same bare `java -cp` itself and updates the row on exit,'
+        + ' polled on GET /runs/:id like the subject (lib/floor-service.ts): no auth, validation, claim, job files, wrapper or crash safety.'
+        + ` Its ratio is the best a service of this shape scores against the bare JVM here; "${FLOOR_COLUMN}" is Sluice's own share.`,
+      `activate: ${runsFromEnv()} runs of each (BENCH_ACTIVATE_RUNS) after one uncounted of each, interleaved B P F S, S F P B … (B: bare, P: bare polled, F: floor); subject and baseline are medians,`
         + ` ratio = median subject / median baseline (the range shows per-pair ratios); target <= ${TARGET}.`
         + ` "${SEEN_COLUMN}": runs in which a poll saw the job in running (else the job was first seen completed, and that time counts).`,
       'activate: Sluice marks a job running once its wrapper process is alive, before the JVM has run main; the "inside Sluice" line (stderr) gives,'

@@ -11,6 +11,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const SLUICE_CLI = path.resolve(here, '../../src/cli/main.js');
 /** dist/bench/lib/bare-fastify.js. */
 export const BARE_FASTIFY = path.resolve(here, 'bare-fastify.js');
+/** dist/bench/lib/floor-service.js. */
+export const FLOOR_SERVICE = path.resolve(here, 'floor-service.js');
 /** Preloaded into every server started here; its stderr line is matched by ANNOUNCEMENT. */
 const ANNOUNCE_PORT = path.resolve(here, 'announce-port.js');
 const ANNOUNCEMENT = /^bench-listening (\S+) (\d+)$/m;
@@ -164,6 +166,17 @@ export function startBareFastify(logLevel: string): Promise<BenchServer> {
     args: [],
     env: { ...baseEnv(), LOG_LEVEL: logLevel },
     readyPath: '/constant',
+  });
+}
+
+/** The activate benchmark's floor (see floor-service.ts): runs `java -cp jar mainClass` per POST /runs. */
+export function startFloorService(storeEnv: Record<string, string>, job: { java: string; jar: string; mainClass: string }): Promise<BenchServer> {
+  return startProcess({
+    name: 'floor service',
+    script: FLOOR_SERVICE,
+    args: [],
+    env: { ...baseEnv(), LOG_LEVEL: 'warn', JAVA: job.java, JAR: job.jar, MAIN_CLASS: job.mainClass, ...storeEnv },
+    readyPath: '/health',
   });
 }
 

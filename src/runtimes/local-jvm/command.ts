@@ -51,7 +51,9 @@ export function javaArguments(spec: JobSpec, workDir: string, settings: LocalJvm
 /**
  * The wrapper the JVM runs under. It outlives a killed service (its own session), passes
  * signals sent to the process group to the JVM untouched, and writes the JVM's exit code to
- * `exit-code` so that a restarted service learns how a job ended while it was down.
+ * `exit-code` so that a restarted service learns how a job ended while it was down. The file is
+ * written in place, not renamed into place: the service reads it only once the wrapper is gone,
+ * and a `mv` (a fork and exec) added ~3 ms to every job's end.
  */
 export const WRAPPER_SCRIPT = [
   "trap ':' TERM INT",
@@ -61,6 +63,6 @@ export const WRAPPER_SCRIPT = [
   '  wait "$child"; code=$?',
   '  kill -0 "$child" 2>/dev/null || break',
   'done',
-  'printf "%s\\n" "$code" > exit-code.tmp && mv exit-code.tmp exit-code',
+  'printf "%s\\n" "$code" > exit-code',
   'exit "$code"',
 ].join('\n');

@@ -1,6 +1,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * What to do to `cwd` before the spawn, in this order: remove `remove` (recursively), create
+ * `dirs`, write `files` (`append`: add to an existing file), and last write `launched` with
+ * `attempt`. If `launched` already names this attempt or a later one, nothing is done and the
+ * answer is `alreadyLaunched`: an attempt is never started twice.
+ */
+export interface FolderPreparation {
+  remove: string[];
+  dirs: string[];
+  files: { name: string; text: string; append?: boolean }[];
+  launched: string;
+  attempt: number;
+}
+
 /** One job wrapper to start: `command args…` in `cwd`, detached, stdout and stderr appended to `logFile`. */
 export interface SpawnRequest {
   id: number;
@@ -10,16 +24,24 @@ export interface SpawnRequest {
   cwd: string;
   env: Record<string, string>;
   logFile: string;
+  prepare?: FolderPreparation;
 }
 
 /** The wrapper's pid and start time (null: it had already ended), a failure, or the news that a wrapper exited. */
-export type LauncherReply = { id: number; pid: number; startTime: string | null } | { id: number; error: string } | { exited: string };
+export type LauncherReply =
+  | { id: number; pid: number; startTime: string | null }
+  | { id: number; alreadyLaunched: true }
+  | { id: number; error: string }
+  | { exited: string; code: number | null; signal: string | null };
 
-export interface Spawned {
+export type Spawned = {
   pid: number;
   /** From /proc/<pid>/stat, read at once; null if the wrapper was already gone. */
   startTime: string | null;
-}
+} | {
+  /** The folder's `launched` file says this attempt was started before: nothing was done. */
+  alreadyLaunched: true;
+};
 
 const SCRIPT = fileURLToPath(new URL('./launcher-process.js', import.meta.url));
 
@@ -31,14 +53,16 @@ export class LauncherGone extends Error {}
  * forks the calling process: with PGlite's heap (~850 MB resident) each fork blocked the event
  * loop ~25 ms and the page faults after it slowed the service and the starting JVM for tens of
  * milliseconds more (npm run bench -- activate). The helper is started on the first launch and
- * again after it ended; it is the parent of the jobs' wrappers and reports their exits.
+ * again after it ended; it is the parent of the jobs' wrappers and reports their exits. It also
+ * writes the job's folder (small files, synchronously: in the helper that blocks nobody, while in
+ * the service each of them was a round trip through libuv's thread pool behind HTTP work).
  */
 export class JobLauncher {
   private child?: ChildProcess;
   private next = 0;
   private readonly pending = new Map<number, { resolve: (spawned: Spawned) => void; reject: (error: Error) => void }>();
 
-  constructor(private readonly onExited: (jobId: string) => void) {}
+  constructor(private readonly onExited: (jobId: string, code: number | null, signal: string | null) => void) {}
 
   /** Once the wrapper has been spawned. */
   spawn(request: Omit<SpawnRequest, 'id'>): Promise<Spawned> {
@@ -74,8 +98,9 @@ export class JobLauncher {
     });
     this.child = child;
     child.on('message', (reply: LauncherReply) => {
-      if ('exited' in reply) this.onExited(reply.exited);
+      if ('exited' in reply) this.onExited(reply.exited, reply.code, reply.signal);
       else if ('pid' in reply) this.settle(reply.id, undefined, { pid: reply.pid, startTime: reply.startTime });
+      else if ('alreadyLaunched' in reply) this.settle(reply.id, undefined, { alreadyLaunched: true });
       else this.settle(reply.id, new Error(reply.error));
     });
     const gone = (why: string) => {

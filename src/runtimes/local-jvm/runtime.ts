@@ -5,8 +5,8 @@ import type { JobLocation, JobRuntime, JobSpec, ProcessHandle } from '../runtime
 import { javaArguments, jobMarker, WRAPPER_SCRIPT, type LocalJvmSettings } from './command.js';
 import { applicationProperties, log4j2Config, pipelineConfig, pipelineJob } from './files.js';
 import { findProcessesWithArgument, isSameProcessAlive, procInfo } from './proc.js';
-import { JobLauncher, LauncherGone } from './launcher.js';
-import { LocalStreamState } from './state.js';
+import { JobLauncher, LauncherGone, type FolderPreparation } from './launcher.js';
+import { CHECKPOINTS, LocalStreamState, SNAPSHOT } from './state.js';
 import type { LoggingConfiguration } from '../../domain/logging-configuration.js';
 
 const LOG_FILE = 'job.log';
@@ -47,22 +47,6 @@ export class LocalJvmRuntime implements JobRuntime {
 
   async launch(spec: JobSpec): Promise<ProcessHandle> {
     const workDir = this.workDirOf(spec.jobId);
-    // The launched file says this attempt was started before (by an earlier run of the service):
-    // never start it twice. It is written before the process is spawned, so without it there is no
-    // process to look for; with it, the process is found by its marker, or its exit-code file tells
-    // how it ended. (Scanning /proc for every launch cost 40-130 ms on a busy machine: npm run bench -- activate.)
-    if (await this.wasLaunched(workDir, spec.attempt)) {
-      return (await this.findRunning(spec.jobId, spec.attempt)) ?? { pid: 0, processStart: 'ended' };
-    }
-    await fs.mkdir(workDir, { recursive: true });
-    const header = spec.attempt > 0 ? `--- sluice: attempt ${spec.attempt}${spec.restoreLocation ? ` from ${spec.restoreLocation}` : ''} ---\n` : undefined;
-    // Independent files: written together, all before the spawn.
-    await Promise.all([
-      this.writeFiles(spec, workDir),
-      spec.kind === 'stream' ? this.state.prepare(workDir) : undefined,
-      header ? fs.appendFile(path.join(workDir, LOG_FILE), header) : undefined,
-      fs.writeFile(path.join(workDir, LAUNCHED_FILE), `${spec.attempt}\n`),
-    ]);
     const env: Record<string, string> = {
       PIPELINE_JOB_ID: spec.jobId,
       PIPELINE_VERSION_ID: spec.versionId,
@@ -70,16 +54,21 @@ export class LocalJvmRuntime implements JobRuntime {
     };
     for (const name of PASSED_ENV) if (process.env[name]) env[name] = process.env[name]!;
     try {
-      const { pid, startTime } = await this.launcher.spawn({
+      const spawned = await this.launcher.spawn({
         jobId: spec.jobId,
         command: 'sh',
         args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, this.settings.java, ...javaArguments(spec, workDir, this.settings)],
         cwd: workDir,
         env,
         logFile: path.join(workDir, LOG_FILE),
+        prepare: this.folderFor(spec),
       });
+      // The launched file says this attempt was started before (by an earlier run of the service):
+      // never start it twice. The process is found by its marker, or its exit-code file tells how it
+      // ended. (Scanning /proc for every launch cost 40-130 ms on a busy machine: npm run bench -- activate.)
+      if ('alreadyLaunched' in spawned) return (await this.findRunning(spec.jobId, spec.attempt)) ?? { pid: 0, processStart: 'ended' };
       // The wrapper can only be gone already if it failed at once; its exit code file tells.
-      return { pid, processStart: startTime ?? 'exited' };
+      return { pid: spawned.pid, processStart: spawned.startTime ?? 'exited' };
     } catch (error) {
       // The launcher died with the request in hand: the process may be up, or may have run already.
       if (!(error instanceof LauncherGone)) throw error;
@@ -88,6 +77,29 @@ export class LocalJvmRuntime implements JobRuntime {
       if ((await this.exitCode(workDir)) === null) throw error;
       return { pid: 0, processStart: 'ended' };
     }
+  }
+
+  /** The job's folder as the attempt starts: its files, a fresh exit code, and for a stream job the state folders. */
+  private folderFor(spec: JobSpec): FolderPreparation {
+    const files: FolderPreparation['files'] = [
+      { name: 'pipeline-config.conf', text: pipelineConfig(spec) },
+      { name: 'application.properties', text: applicationProperties(spec.applicationProperties) },
+      { name: 'log4j2.xml', text: log4j2Config(spec.logging) },
+    ];
+    if (spec.kind === 'batch' && spec.catalogVersions) files.push({ name: 'pipeline-job.conf', text: pipelineJob(spec.catalogVersions) });
+    if (spec.attempt > 0) {
+      const header = `--- sluice: attempt ${spec.attempt}${spec.restoreLocation ? ` from ${spec.restoreLocation}` : ''} ---\n`;
+      files.push({ name: LOG_FILE, text: header, append: true });
+    }
+    const stream = spec.kind === 'stream';
+    return {
+      // The checkpoints so far stay, a stale snapshot does not.
+      remove: [EXIT_CODE_FILE, ...(stream ? [SNAPSHOT] : [])],
+      dirs: stream ? [CHECKPOINTS, SNAPSHOT] : [],
+      files,
+      launched: LAUNCHED_FILE,
+      attempt: spec.attempt,
+    };
   }
 
   /** Ends the launcher helper (jobs keep running). */
@@ -132,11 +144,6 @@ export class LocalJvmRuntime implements JobRuntime {
     } catch {
       return '';
     }
-  }
-
-  private async wasLaunched(workDir: string, attempt: number): Promise<boolean> {
-    const text = await fs.readFile(path.join(workDir, LAUNCHED_FILE), 'utf8').catch(() => null);
-    return text !== null && /^\d+$/.test(text.trim()) && Number(text.trim()) >= attempt;
   }
 
   private async exitCode(workDir: string): Promise<number | null> {
@@ -184,16 +191,5 @@ export class LocalJvmRuntime implements JobRuntime {
     const file = path.join(job.workDir, 'log4j2.xml');
     await fs.writeFile(`${file}.tmp`, log4j2Config(logging));
     await fs.rename(`${file}.tmp`, file);
-  }
-
-  private async writeFiles(spec: JobSpec, workDir: string): Promise<void> {
-    const write = (name: string, text: string) => fs.writeFile(path.join(workDir, name), text);
-    await Promise.all([
-      write('pipeline-config.conf', pipelineConfig(spec)),
-      spec.kind === 'batch' && spec.catalogVersions ? write('pipeline-job.conf', pipelineJob(spec.catalogVersions)) : undefined,
-      write('application.properties', applicationProperties(spec.applicationProperties)),
-      write('log4j2.xml', log4j2Config(spec.logging)),
-      fs.rm(path.join(workDir, EXIT_CODE_FILE), { force: true }),
-    ]);
   }
 }

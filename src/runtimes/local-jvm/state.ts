@@ -13,13 +13,6 @@ export const SNAPSHOT = 'snapshot';
 export class LocalStreamState {
   constructor(private readonly snapshotsDir: string) {}
 
-  /** Fresh folders for an attempt: the checkpoints so far stay, a stale snapshot does not. */
-  async prepare(workDir: string): Promise<void> {
-    await fs.mkdir(path.join(workDir, CHECKPOINTS), { recursive: true });
-    await fs.rm(path.join(workDir, SNAPSHOT), { recursive: true, force: true });
-    await fs.mkdir(path.join(workDir, SNAPSHOT));
-  }
-
   async written(workDir: string, snapshotId: string): Promise<boolean> {
     if (await exists(this.locationOf(snapshotId))) return true;
     const entries = await fs.readdir(path.join(workDir, SNAPSHOT)).catch(() => []);
