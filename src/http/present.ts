@@ -1,5 +1,6 @@
 import { hrnOf } from '../domain/hrn.js';
-import type { JobRow, OperationRow, PipelineRow, PipelineVersionRow, TemplateRow } from '../store/schema.js';
+import type { OperationRow, PipelineRow, PipelineVersionRow, TemplateRow } from '../store/schema.js';
+import type { PresentedJobRow } from '../store/jobs.js';
 import type { Job, Operation } from './schemas/operation.js';
 import type { PipelineVersion } from './schemas/version.js';
 import type { Template } from './schemas/template.js';
@@ -96,7 +97,7 @@ export function presentOperation(row: OperationRow): Operation {
 }
 
 /** `baseUrl` is where this service is reached (SLUICE_PUBLIC_URL, or the request's own host). */
-export function presentJob(row: JobRow, region: string, baseUrl: string): Job {
+export function presentJob(row: PresentedJobRow, region: string, baseUrl: string): Job {
   return compact({
     id: row.id,
     state: row.state as Job['state'],
