@@ -38,7 +38,12 @@ export interface EngineConfig extends ReconcileSettings, LocalJvmSettings {
   leaseMs: number;
   operationTimeoutMs: number;
   snapshotRetentionMs: number;
-  snapshotGcIntervalMs: number;
+  /** Ended jobs' folders (files, log, checkpoints) are removed this long after the job ended. */
+  jobFolderRetentionMs: number;
+  /** A job or snapshot folder whose row is gone is removed once it has not changed for this long. */
+  leftoverGraceMs: number;
+  /** How often the garbage collector (snapshots, job folders) runs. */
+  gcIntervalMs: number;
   /** Where catalog versions come from: Sluice's own registry, or the hosted metadata service. */
   catalogSource: 'local' | 'hosted';
   metadataUrl?: string;
@@ -118,7 +123,9 @@ function engineFrom(env: Env): EngineConfig {
     restartWindowMs: ms('SLUICE_STREAM_RESTART_WINDOW_MS', 600_000),
     upgradeSettleMs: ms('SLUICE_UPGRADE_SETTLE_MS', 5_000),
     snapshotRetentionMs: intFrom(env, 'SLUICE_SNAPSHOT_RETENTION_MS', 7 * DAY_MS, { min: 1, max: 3650 * DAY_MS }),
-    snapshotGcIntervalMs: ms('SLUICE_SNAPSHOT_GC_INTERVAL_MS', 3_600_000),
+    jobFolderRetentionMs: intFrom(env, 'SLUICE_JOB_FOLDER_RETENTION_MS', 7 * DAY_MS, { min: 1, max: 3650 * DAY_MS }),
+    leftoverGraceMs: ms('SLUICE_LEFTOVER_GRACE_MS', 3_600_000),
+    gcIntervalMs: ms('SLUICE_GC_INTERVAL_MS', 3_600_000),
     java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
     heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
     maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),

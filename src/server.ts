@@ -12,7 +12,9 @@ import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
 import { locationOf } from './engine/observation.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
-import { SnapshotCollector } from './engine/snapshot-gc.js';
+import { GarbageCollector } from './engine/garbage-collector.js';
+import { jobFolderCollection } from './engine/job-folder-gc.js';
+import { snapshotCollection } from './engine/snapshot-gc.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
@@ -86,26 +88,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     now: services.now,
     hooks: triggers,
   });
-  const snapshots = new SnapshotCollector({
-    db: database.db,
-    runtime,
+  const { engine } = config;
+  const collector = new GarbageCollector({
     clock,
-    retentionMs: config.engine.snapshotRetentionMs,
-    intervalMs: config.engine.snapshotGcIntervalMs,
+    intervalMs: engine.gcIntervalMs,
     log: app.log,
+    tasks: [
+      snapshotCollection({ db: database.db, runtime, retentionMs: engine.snapshotRetentionMs, log: app.log }),
+      jobFolderCollection({
+        db: database.db, runtime, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
+      }),
+    ],
   });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
   triggers.start();
-  snapshots.start();
+  collector.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await app.close();
       await triggers?.stop();
-      await snapshots.stop();
+      await collector.stop();
       await reconciler?.stop();
       runtime.close();
       await checker.idle();

@@ -73,4 +73,18 @@ export interface JobRuntime {
   rewriteLogging(job: JobLocation, logging: LoggingConfiguration): Promise<void>;
   /** Removes a kept snapshot (garbage collection). */
   deleteSnapshot(location: string): Promise<void>;
+
+  // Retention (garbage collection).
+  /** Removes an ended job's folder: its files, log and checkpoints. */
+  removeJobFolder(job: Pick<JobLocation, 'jobId' | 'workDir'>): Promise<void>;
+  /** The job and snapshot folders on this replica's disk, by id, with when each last changed. */
+  folders(): Promise<{ jobs: StoredFolder[]; snapshots: StoredFolder[] }>;
+  /** Removes a folder `folders()` listed (one whose row is gone). */
+  removeFolder(kind: 'job' | 'snapshot', id: string): Promise<void>;
+}
+
+export interface StoredFolder {
+  id: string;
+  /** Epoch ms of the folder's last change (ctime: a rename counts). */
+  changedMs: number;
 }

@@ -16,6 +16,7 @@ import * as m0005 from './migrations/0005_change_notify.js';
 import { WriteWatchingDialect, type Written } from './write-watch.js';
 import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
+import * as m0008 from './migrations/0008_job_folders.js';
 
 export type Db = Kysely<Tables>;
 
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0005_change_notify': m0005,
   '0006_trigger_scale': m0006,
   '0007_stream_state': m0007,
+  '0008_job_folders': m0008,
 };
 
 // int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.

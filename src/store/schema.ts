@@ -137,6 +137,8 @@ export interface JobsTable {
   restoreSource: string | null;
   latestCheckpoint: string | null;
   loggingApplied: string | null;
+  /** When the collector removed the job's folder (log, files, checkpoints); null while it is there. */
+  folderRemoved: Timestamp | null;
 }
 
 export interface SnapshotsTable {

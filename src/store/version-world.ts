@@ -74,7 +74,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
 }
 
 const OPERATION_TIMES = new Set(['leaseUntil', 'deadline', 'created', 'updated']);
-const JOB_TIMES = new Set(['stopDeadline', 'startDeadline', 'created', 'updated', 'ended']);
+const JOB_TIMES = new Set(['stopDeadline', 'startDeadline', 'created', 'updated', 'ended', 'folderRemoved']);
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 

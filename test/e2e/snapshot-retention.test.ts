@@ -99,4 +99,4 @@ describeOnStores('snapshot listing window, cap and garbage collection', (ctx) =>
     await waitFor(async () => !(await exists(path.join(dataDir(), 'snapshots', real.id))), { what: 'its folder to be removed' });
     assert.equal((await operate('cancel')).state, 'succeeded');
   });
-}, { env: { SLUICE_CLOCK: 'manual', SLUICE_SNAPSHOT_GC_INTERVAL_MS: '300' } });
+}, { env: { SLUICE_CLOCK: 'manual', SLUICE_GC_INTERVAL_MS: '300' } });

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { notFound } from '../../domain/errors.js';
+import { ApiError, ErrorCodes, notFound } from '../../domain/errors.js';
 import { isUuid } from '../../domain/hrn.js';
 import { ownerOf } from '../../domain/owner.js';
 import type { Services } from '../../services.js';
@@ -36,6 +36,9 @@ export function jobRoutes(app: TypedApp, services: Services): void {
     const { jobId } = request.params;
     const job = isUuid(jobId) ? await findVisibleJob(services.db, ownerOf(principal(request)), jobId.toLowerCase()) : undefined;
     if (!job) throw notFound('Job', jobId);
+    if (job.folderRemoved) {
+      throw new ApiError(404, ErrorCodes.notFound, `The log of job ${job.id} was removed on ${job.folderRemoved.toISOString()}, with the job's folder, after the retention for ended jobs (SLUICE_JOB_FOLDER_RETENTION_MS).`);
+    }
     const file = services.jobLogFile(job);
     const exists = await fs.stat(file).then(() => true, () => false);
     reply.type('text/plain; charset=utf-8');

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ProcessStatus } from '../../domain/reconcile-types.js';
-import type { JobLocation, JobRuntime, JobSpec, ProcessHandle } from '../runtime.js';
+import type { JobLocation, JobRuntime, JobSpec, ProcessHandle, StoredFolder } from '../runtime.js';
 import { javaArguments, jobMarker, WRAPPER_SCRIPT, type LocalJvmSettings } from './command.js';
 import { applicationProperties, log4j2Config, pipelineConfig, pipelineJob } from './files.js';
 import { findProcessesWithArgument, isSameProcessAlive, procInfo } from './proc.js';
@@ -29,7 +29,7 @@ export class LocalJvmRuntime implements JobRuntime {
   private readonly state: LocalStreamState;
   private readonly launcher = new JobLauncher((jobId) => this.exitListeners.forEach((listener) => listener(jobId)));
 
-  constructor(private readonly jobsDir: string, snapshotsDir: string, private readonly settings: LocalJvmSettings) {
+  constructor(private readonly jobsDir: string, private readonly snapshotsDir: string, private readonly settings: LocalJvmSettings) {
     this.state = new LocalStreamState(snapshotsDir);
   }
 
@@ -186,10 +186,40 @@ export class LocalJvmRuntime implements JobRuntime {
     return this.state.delete(location);
   }
 
+  async removeJobFolder(job: Pick<JobLocation, 'jobId' | 'workDir'>): Promise<void> {
+    // Only ever the job's own folder under the jobs folder, whatever the row says.
+    if (path.resolve(job.workDir) !== path.resolve(this.workDirOf(job.jobId))) throw new Error(`not the folder of job ${job.jobId}: ${job.workDir}`);
+    await fs.rm(this.workDirOf(job.jobId), { recursive: true, force: true });
+  }
+
+  async folders(): Promise<{ jobs: StoredFolder[]; snapshots: StoredFolder[] }> {
+    const [jobs, snapshots] = await Promise.all([foldersIn(this.jobsDir), foldersIn(this.snapshotsDir)]);
+    return { jobs, snapshots };
+  }
+
+  async removeFolder(kind: 'job' | 'snapshot', id: string): Promise<void> {
+    if (!UUID_NAME.test(id)) throw new Error(`not a ${kind} id: ${id}`);
+    await fs.rm(path.join(kind === 'job' ? this.jobsDir : this.snapshotsDir, id), { recursive: true, force: true });
+  }
+
   /** Written aside and renamed, so the job's Log4j2 (monitorInterval) never reads half a file. */
   async rewriteLogging(job: JobLocation, logging: LoggingConfiguration): Promise<void> {
     const file = path.join(job.workDir, 'log4j2.xml');
     await fs.writeFile(`${file}.tmp`, log4j2Config(logging));
     await fs.rename(`${file}.tmp`, file);
   }
+}
+
+/** Folder names the service gives (job and snapshot ids): anything else in there is not ours to remove. */
+const UUID_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function foldersIn(dir: string): Promise<StoredFolder[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const found: StoredFolder[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !UUID_NAME.test(entry.name)) continue;
+    const stat = await fs.stat(path.join(dir, entry.name)).catch(() => null);
+    if (stat) found.push({ id: entry.name, changedMs: Math.max(stat.ctimeMs, stat.mtimeMs) });
+  }
+  return found;
 }

@@ -1,0 +1,52 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+export interface ExpiredJobFolder {
+  id: string;
+  workDir: string;
+  ended: Date;
+}
+
+/**
+ * Ended jobs of `owner` (a job's folder is on its owner's disk) that ended before `before` and
+ * whose folder is still there, oldest first, except those whose folder is still needed: the
+ * pipeline's last job (activate with useLatestCheckpoint starts from its checkpoints), and a job
+ * a live job restored from and has not checkpointed since (a restart would restore from it again).
+ */
+export async function expiredJobFolders(db: Db, owner: string, before: Date, limit: number): Promise<ExpiredJobFolder[]> {
+  const rows = await sql<ExpiredJobFolder>`
+    select j.id, j.work_dir as "workDir", j.ended
+      from jobs j
+     where j.owner = ${owner}
+       and j.ended is not null
+       and j.folder_removed is null
+       and j.ended < ${before}
+       and j.state in ('completed', 'failed', 'canceled')
+       and exists (select 1 from jobs later where later.pipeline_id = j.pipeline_id and later.seq > j.seq)
+       and not exists (select 1 from jobs live
+                        where live.state in ('starting', 'running') and live.latest_checkpoint is null
+                          and starts_with(live.restore_location, j.work_dir || '/'))
+     order by j.ended
+     limit ${limit}`.execute(db);
+  return rows.rows.map((row) => ({ ...row, ended: new Date(row.ended) }));
+}
+
+/** The folders are gone: the jobs' rows say since when. */
+export async function recordJobFoldersRemoved(db: Db, ids: string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('jobs').set({ folderRemoved: at }).where('id', 'in', ids).execute();
+}
+
+/** Which of `ids` are jobs the store knows (a version's deletion takes its jobs' rows with it). */
+export async function knownJobIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('jobs').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Which of `ids` are snapshots the store knows. */
+export async function knownSnapshotIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('snapshots').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((row) => row.id));
+}
