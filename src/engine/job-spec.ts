@@ -1,22 +1,19 @@
 import { mergeProperties } from '../domain/java-properties.js';
 import { runtimeKindOf } from '../domain/runtime-catalog.js';
-import type { Db } from '../store/database.js';
-import { findPackage } from '../store/packages.js';
 import type { JobRow } from '../store/schema.js';
 import type { VersionWorld } from '../store/version-world.js';
 import type { JobSpec, PinnedCatalogVersions } from '../runtimes/runtime.js';
 
-/** Gathers what a runtime needs to start a job: files' contents, JAR, entry point, resources. */
-export async function buildJobSpec(db: Db, world: VersionWorld, job: JobRow): Promise<JobSpec> {
+/** What a runtime needs to start a job (files' contents, JAR, entry point, resources), from the version's world. */
+export function buildJobSpec(world: VersionWorld, job: JobRow): JobSpec {
   const { version, template } = world;
-  const pkg = await findPackage(db, version.realm, template.packageId);
-  if (!pkg) throw new Error(`The package ${template.packageId} of the template no longer exists.`);
+  if (!template.packagePath) throw new Error(`The package ${template.packageId} of the template no longer exists.`);
   return {
     jobId: job.id,
     pipelineId: version.pipelineId,
     versionId: version.id,
     kind: runtimeKindOf(template.runtimeEnvironment) ?? 'batch',
-    jarPath: pkg.storagePath,
+    jarPath: template.packagePath,
     entryPointClassName: template.entryPointClassName,
     inputCatalogs: version.inputCatalogs,
     outputCatalogHrn: version.outputCatalogHrn,

@@ -6,7 +6,7 @@ import { resolve } from '../domain/version-resolver.js';
 import { decide } from '../domain/reconcile.js';
 import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
-import { applyPlan, recordLaunch, type KeptSnapshotRecord } from '../store/apply-plan.js';
+import { applyPlan, recordLaunch, type Applied, type KeptSnapshotRecord } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
 import { claimOperations, renewLeases } from '../store/operations.js';
 import { loadVersionWorld, versionsToReconcile, type VersionWorld } from '../store/version-world.js';
@@ -116,15 +116,19 @@ export class Reconciler {
   }
 
   private async reconcile(versionId: string): Promise<void> {
+    const { db, settings } = this.deps;
+    // What the last step left, when the step itself knows it entirely (see act); else the store's.
+    let known: VersionWorld | undefined;
     for (let step = 0; step < MAX_STEPS_PER_PASS && !this.stopped; step++) {
-      const world = await loadVersionWorld(this.deps.db, versionId, this.deps.settings.replicaId);
+      const world = known ?? await loadVersionWorld(db, versionId, settings.replicaId);
+      known = undefined;
       if (!world) return;
-      if (world.job && world.job.owner !== this.deps.settings.replicaId) return;
-      const seen = await lookAtJob(this.deps.db, this.deps.runtime, world, this.deps.now(), this.deps.settings.restartWindowMs);
-      const plan = decide(toObservation(world, this.deps.now(), seen), this.deps.settings);
+      if (world.job && world.job.owner !== settings.replicaId) return;
+      const seen = await lookAtJob(db, this.deps.runtime, world, this.deps.now(), settings.restartWindowMs);
+      const plan = decide(toObservation(world, this.deps.now(), seen), settings);
       if (!plan) return;
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
-      await this.act(world, plan);
+      known = await this.act(world, plan);
       // An upgrade created the target's job: the next pass finds it among the live jobs and launches it.
       if (plan.startTarget) this.again = true;
     }
@@ -162,13 +166,19 @@ export class Reconciler {
     return { inputCatalogs: resolution.inputs, outputCatalog: { baseVersion: resolution.outputBaseVersion } };
   }
 
-  private async act(world: VersionWorld, planned: Plan): Promise<void> {
+  /**
+   * Carries out a plan. Returns the version's world after it when that is known without reading
+   * the store: after an activation created the version's job (its row and the version's are what
+   * the insert and update returned), and after that job's launch was recorded. Those are the steps
+   * of every activation, each saving a read of the world; anything else is read again.
+   */
+  private async act(world: VersionWorld, planned: Plan): Promise<VersionWorld | undefined> {
     const { db, runtime, settings, now } = this.deps;
     const job = world.job;
     if (planned.process === 'rewrite-logging' && job) {
       await runtime.rewriteLogging(locationOf(job), world.version.loggingConfiguration);
       await recordLoggingApplied(db, job.id, loggingText(world.version));
-      return;
+      return undefined;
     }
     let plan = planned;
     let kept: KeptSnapshotRecord | undefined;
@@ -192,13 +202,16 @@ export class Reconciler {
         restore,
       };
     }
-    await applyPlan(db, world, plan, now(), newJob, kept);
+    const applied = await applyPlan(db, world, plan, now(), newJob, kept);
     await this.tellScheduler(world, plan);
-    if (!job) return;
+    if (!job) return activatedWorld(world, plan, applied);
     if (plan.process === 'launch') {
       try {
-        const handle = await runtime.launch(await buildJobSpec(db, world, job));
-        await recordLaunch(db, job.id, handle.pid, handle.processStart, now(), loggingText(world.version));
+        const handle = await runtime.launch(buildJobSpec(world, job));
+        const at = now();
+        const logging = loggingText(world.version);
+        await recordLaunch(db, job.id, handle.pid, handle.processStart, at, logging);
+        return { ...world, job: { ...job, pid: handle.pid, processStart: handle.processStart, loggingApplied: logging, updated: at } };
       } catch (error) {
         const message = `The job could not be started: ${asError(error).message}`;
         await applyPlan(db, world, launchFailure(world, message), now());
@@ -210,7 +223,20 @@ export class Reconciler {
     } else if (plan.process === 'discard-snapshot') {
       await runtime.discardSnapshot(locationOf(job));
     }
+    return undefined;
   }
+}
+
+/**
+ * The world right after an activation created the version's own job and changed nothing else
+ * that the world holds (no operation, service operation, snapshot or other version touched).
+ */
+function activatedWorld(world: VersionWorld, plan: Plan, applied: Applied): VersionWorld | undefined {
+  const simple = plan.createJob && !plan.createJob.forVersion && applied.createdJob && applied.version
+    && !plan.operation && !plan.serviceOperation && !plan.snapshot && !plan.startTarget && !plan.scheduleTarget && !plan.job;
+  if (!simple) return undefined;
+  // The version's resume snapshot is cleared once it runs; the world's copy follows it.
+  return { ...world, version: applied.version!, job: applied.createdJob, resumeSnapshot: applied.version!.resumeSnapshot ? world.resumeSnapshot : null };
 }
 
 /** A job that could not even be launched ends `failed`, and its version goes back as if it had run. */

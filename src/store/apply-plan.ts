@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Plan, Restore } from '../domain/reconcile-types.js';
 import type { Db } from './database.js';
+import type { JobRow, PipelineVersionRow } from './schema.js';
 import type { VersionWorld } from './version-world.js';
 
 /** Who service-made operations are recorded as. */
@@ -18,13 +19,24 @@ export interface NewJobDetails {
   restore?: Restore;
 }
 
+/** Rows as the plan left them: the job it created and the version it changed, if it did. */
+export interface Applied {
+  createdJob?: JobRow;
+  version?: PipelineVersionRow;
+}
+
 /**
  * Writes a plan's database part in one transaction: the job, the version, the operation and
  * any service operation change together or not at all.
  */
-export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Date, newJob?: NewJobDetails, snapshot?: KeptSnapshotRecord): Promise<void> {
+export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Date, newJob?: NewJobDetails, snapshot?: KeptSnapshotRecord): Promise<Applied> {
   const { version, operation, job } = world;
   const serviceOperationId = randomUUID();
+  const applied: Applied = {};
+  // A plan that only acts on the process (launch, signal) writes nothing here: no empty transaction.
+  const writes = (snapshot && job) || plan.serviceOperation || (plan.createJob && newJob && operation) || (plan.job && job)
+    || plan.version || plan.startTarget || plan.scheduleTarget || (plan.operation && operation);
+  if (!writes) return applied;
   await db.transaction().execute(async (trx) => {
     if (snapshot && job) {
       await trx.insertInto('snapshots').values({
@@ -63,7 +75,7 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
     }
     if (plan.createJob && newJob && operation) {
       const options = operation.options ?? {};
-      await trx.insertInto('jobs').values({
+      applied.createdJob = await trx.insertInto('jobs').values({
         id: newJob.id,
         realm: version.realm,
         pipelineId: version.pipelineId,
@@ -90,7 +102,7 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
         resolverBaseline: null,
         restoreLocation: newJob.restore?.location ?? null,
         restoreSource: newJob.restore?.source ?? null,
-      }).execute();
+      }).returningAll().executeTakeFirstOrThrow();
     }
     if (plan.job && job) {
       const ends = plan.job.state !== undefined && plan.job.state !== 'running';
@@ -106,7 +118,7 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       }).where('id', '=', job.id).execute();
     }
     if (plan.version) {
-      await trx.updateTable('pipelineVersions').set({
+      applied.version = await trx.updateTable('pipelineVersions').set({
         state: plan.version.state,
         runMode: plan.version.runMode,
         ...(plan.version.clearResolverSchedule ? { schedulerConfiguration: null } : {}),
@@ -119,7 +131,7 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
         // A paused stream version keeps the snapshot it resumes from; any other state needs none.
         resumeSnapshot: plan.version.resumeFromNewSnapshot && snapshot ? snapshot.id : plan.version.state === 'paused' ? version.resumeSnapshot : null,
         updated: now,
-      }).where('id', '=', version.id).execute();
+      }).where('id', '=', version.id).returningAll().executeTakeFirst();
     }
     if (plan.startTarget) {
       const started = await trx.updateTable('pipelineVersions')
@@ -148,6 +160,7 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       }).where('id', '=', operation.id).where('state', '=', 'being_processed').execute();
     }
   });
+  return applied;
 }
 
 export interface KeptSnapshotRecord {

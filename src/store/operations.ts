@@ -36,19 +36,20 @@ export async function acceptUserOperation(
   check: (activity: PipelineActivity) => void,
 ): Promise<OperationRow> {
   return db.transaction().execute(async (trx) => {
+    // The lock first, the reads after it: read in the locking statement, they would come from a
+    // snapshot taken before the lock was granted and miss what the previous holder committed.
     await trx.selectFrom('pipelines').select('id').where('id', '=', operation.pipelineId).forUpdate().execute();
-    const versions = await trx
-      .selectFrom('pipelineVersions')
-      .select(['id', 'state', 'runMode'])
-      .where('pipelineId', '=', operation.pipelineId)
+    const rows = await trx
+      .selectFrom('pipelineVersions as v')
+      .select((eb) => ['v.id', 'v.state', 'v.runMode', eb.exists(eb
+        .selectFrom('operations as o')
+        .select('o.id')
+        .whereRef('o.versionId', '=', 'v.id')
+        .where('o.state', 'in', PENDING)).as('pending')])
+      .where('v.pipelineId', '=', operation.pipelineId)
       .execute();
-    const pending = await trx
-      .selectFrom('operations')
-      .select('versionId')
-      .where('pipelineId', '=', operation.pipelineId)
-      .where('state', 'in', PENDING)
-      .execute();
-    check({ versions, pendingVersionIds: pending.map((p) => p.versionId) });
+    const versions = rows.map(({ id, state, runMode }) => ({ id, state, runMode }));
+    check({ versions, pendingVersionIds: rows.filter((r) => Boolean(r.pending)).map((r) => r.id) });
     return trx
       .insertInto('operations')
       .values({

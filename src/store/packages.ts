@@ -26,13 +26,3 @@ export async function insertPackage(db: Db, pkg: NewPackage): Promise<PackageRow
     .returningAll()
     .executeTakeFirstOrThrow();
 }
-
-/** The package's stored JAR, if it exists in the realm (runtimes use it to launch jobs). */
-export async function findPackage(db: Db, realm: string, id: string): Promise<Pick<PackageRow, 'id' | 'storagePath' | 'fileName'> | undefined> {
-  return db
-    .selectFrom('packages')
-    .select(['id', 'storagePath', 'fileName'])
-    .where('id', '=', id)
-    .where('realm', '=', realm)
-    .executeTakeFirst();
-}

@@ -6,7 +6,11 @@ import { loadStreamWorld, type StreamWorld } from './stream-world.js';
 /** Everything the engine reads about one version before deciding its next step. */
 export interface VersionWorld extends StreamWorld {
   version: PipelineVersionRow;
-  template: { state: string; runtimeEnvironment: string; entryPointClassName: string; packageId: string; defaultRuntimeConfiguration: string | null };
+  template: {
+    state: string; runtimeEnvironment: string; entryPointClassName: string; packageId: string; defaultRuntimeConfiguration: string | null;
+    /** The stored JAR of the template's package in the version's realm; null if the package is gone. */
+    packagePath: string | null;
+  };
   otherVersionActive: boolean;
   /** The oldest user operation in flight on the version that `replica` has claimed. */
   operation?: OperationRow;
@@ -23,6 +27,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
   const row = await db
     .selectFrom('pipelineVersions as v')
     .innerJoin('pipelineTemplates as t', 't.id', 'v.pipelineTemplateId')
+    .leftJoin('packages as p', (join) => join.onRef('p.id', '=', 't.packageId').onRef('p.realm', '=', 'v.realm'))
     .selectAll('v')
     .select((eb) => [
       't.state as templateState',
@@ -30,6 +35,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
       't.entryPointClassName as templateEntryPointClassName',
       't.packageId as templatePackageId',
       't.defaultRuntimeConfiguration as templateDefaultRuntimeConfiguration',
+      'p.storagePath as packagePath',
       eb.exists(eb
         .selectFrom('pipelineVersions as other')
         .select('other.id')
@@ -57,7 +63,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
     .executeTakeFirst();
   if (!row) return undefined;
   const {
-    templateState, templateRuntimeEnvironment, templateEntryPointClassName, templatePackageId, templateDefaultRuntimeConfiguration,
+    templateState, templateRuntimeEnvironment, templateEntryPointClassName, templatePackageId, templateDefaultRuntimeConfiguration, packagePath,
     otherVersionActive, operation: operationJson, job: jobJson, ...version
   } = row;
   const template = {
@@ -66,6 +72,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
     entryPointClassName: templateEntryPointClassName,
     packageId: templatePackageId,
     defaultRuntimeConfiguration: templateDefaultRuntimeConfiguration,
+    packagePath: packagePath ?? null,
   };
   const operation = operationJson ? rowFromJson<OperationRow>(operationJson, OPERATION_TIMES) : undefined;
   const job = jobJson ? rowFromJson<JobRow>(jobJson, JOB_TIMES) : undefined;

@@ -7,6 +7,7 @@ import { DEFAULT_LOGGING } from '../../src/domain/logging-configuration.js';
 import { migrate, plugins, type Db } from '../../src/store/database.js';
 import { PGliteDialect } from '../../src/store/pglite-dialect.js';
 import { CachedReads } from '../../src/store/cached-reads.js';
+import { insertPackage } from '../../src/store/packages.js';
 import { insertPipeline } from '../../src/store/pipelines.js';
 import { insertTemplate } from '../../src/store/templates.js';
 import { loadVersionWorld } from '../../src/store/version-world.js';
@@ -74,7 +75,7 @@ describe('loadVersionWorld', () => {
     assert.deepEqual(world.version, version);
     assert.deepEqual(world.template, {
       state: s.template.state, runtimeEnvironment: 'batch-3.0.0', entryPointClassName: 'com.example.Main',
-      packageId: s.template.packageId, defaultRuntimeConfiguration: null,
+      packageId: s.template.packageId, defaultRuntimeConfiguration: null, packagePath: null,
     });
     assert.deepEqual(world.operation, op);
     assert.ok(world.operation!.deadline instanceof Date);
@@ -102,5 +103,17 @@ describe('loadVersionWorld', () => {
     assert.equal(world?.job, undefined);
     assert.equal((await loadVersionWorld(db, s.two.id, REPLICA))?.otherVersionActive, false);
     assert.equal(await loadVersionWorld(db, randomUUID(), REPLICA), undefined);
+  });
+
+  it('gives the template\'s package JAR only from the version\'s realm', async () => {
+    const s = await seed();
+    const pkg = (realm: string, storagePath: string) => insertPackage(db, {
+      id: s.template.packageId, realm, fileName: 'p.jar', entryPoints: [], classNames: [], sizeBytes: 1, storagePath, createdBy: 'u', created: s.now,
+    });
+    await pkg('realm-b', '/data/packages/elsewhere.jar');
+    assert.equal((await loadVersionWorld(db, s.one.id, REPLICA))?.template.packagePath, null, 'another realm\'s package of the same id');
+    await db.deleteFrom('packages').execute();
+    await pkg(OWNER.realm, '/data/packages/p.jar');
+    assert.equal((await loadVersionWorld(db, s.one.id, REPLICA))?.template.packagePath, '/data/packages/p.jar');
   });
 });
