@@ -61,7 +61,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     catalogRegistry: registry,
     manualClock,
     templateCreated: (id) => checker.check(id),
-    operationAccepted: () => reconciler?.wake(),
+    operationAccepted: () => reconciler?.wake({ claim: true }),
     jobLogFile: (job) => runtime.logFile(locationOf(job)),
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
   };

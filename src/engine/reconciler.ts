@@ -57,10 +57,17 @@ export class Reconciler {
   private again = false;
   private stopped = false;
   private leasesRenewedAt = Number.NEGATIVE_INFINITY;
-  private claimDue = true;
+  /** What the next pass must do: claim operations, look at every version it is responsible for, or only at these. */
+  private due: { claim: boolean; all: boolean; versions: Set<string> } = { claim: true, all: true, versions: new Set() };
+  /** The version of each live job seen, so that a process's end wakes a look at its version only. */
+  private readonly versionOfJob = new Map<string, string>();
 
   constructor(private readonly deps: ReconcilerDeps) {
-    deps.runtime.onExit(() => this.wake({ claim: false }));
+    deps.runtime.onExit((jobId) => {
+      const versionId = this.versionOfJob.get(jobId);
+      this.versionOfJob.delete(jobId);
+      this.wake(versionId ? { versionId } : { all: true });
+    });
   }
 
   start(): void {
@@ -70,25 +77,29 @@ export class Reconciler {
   }
 
   /**
-   * Look now (an operation was accepted, a process ended). Calls during a pass coalesce into one
-   * more pass. `claim: false`: nothing new to claim (a job's process ended), so the pass skips
-   * claiming, which the next tick or accepted operation does anyway.
+   * Look now. With no argument (a tick, a job created by the scheduler): claim operations and
+   * look at every version this replica is responsible for. `claim`: an operation was accepted;
+   * the pass claims and looks at the versions of what it claimed. `versionId`: that version's job
+   * ended. Calls during a pass coalesce into one more pass doing all they asked.
    */
-  wake(options: { claim?: boolean } = {}): void {
+  wake(what: { claim?: boolean; all?: boolean; versionId?: string } = { claim: true, all: true }): void {
     if (this.stopped) return;
-    if (options.claim !== false) this.claimDue = true;
+    if (what.claim) this.due.claim = true;
+    if (what.all) this.due.all = true;
+    if (what.versionId) this.due.versions.add(what.versionId);
     if (this.ticking) {
       this.again = true;
       return;
     }
-    this.ticking = this.pass()
+    const due = this.due;
+    this.due = { claim: false, all: false, versions: new Set() };
+    this.ticking = this.pass(due)
       .catch((error) => this.deps.log.error({ err: asError(error) }, 'engine pass failed'))
       .finally(() => {
         this.ticking = undefined;
         if (this.again && !this.stopped) {
           this.again = false;
-          // Claims only if a wake during the pass asked for them.
-          this.wake({ claim: false });
+          this.wake({});
         }
       });
   }
@@ -99,20 +110,20 @@ export class Reconciler {
     await this.ticking;
   }
 
-  private async pass(): Promise<void> {
+  private async pass(due: { claim: boolean; all: boolean; versions: Set<string> }): Promise<void> {
     const { db, settings, now } = this.deps;
     const at = now();
-    if (this.claimDue) {
-      this.claimDue = false;
-      await claimOperations(db, settings.replicaId, at, settings.leaseMs, 50);
+    const targets = new Set(due.versions);
+    if (due.claim) {
+      for (const claimed of await claimOperations(db, settings.replicaId, at, settings.leaseMs, 50)) targets.add(claimed.versionId);
     }
     // New claims carry a whole lease; the others are renewed long before theirs runs out, not at every pass.
     if (Math.abs(at.getTime() - this.leasesRenewedAt) >= settings.leaseMs / 4) {
       await renewLeases(db, settings.replicaId, at, settings.leaseMs);
       this.leasesRenewedAt = at.getTime();
     }
-    const versions = await versionsToReconcile(db, settings.replicaId);
-    await Promise.all(versions.map((id) => this.reconcile(id)));
+    const versions = due.all ? new Set([...targets, ...await versionsToReconcile(db, settings.replicaId)]) : targets;
+    await Promise.all([...versions].map((id) => this.reconcile(id)));
   }
 
   private async reconcile(versionId: string): Promise<void> {
@@ -124,13 +135,17 @@ export class Reconciler {
       known = undefined;
       if (!world) return;
       if (world.job && world.job.owner !== settings.replicaId) return;
+      if (world.job) this.versionOfJob.set(world.job.id, versionId);
       const seen = await lookAtJob(db, this.deps.runtime, world, this.deps.now(), settings.restartWindowMs);
       const plan = decide(toObservation(world, this.deps.now(), seen), settings);
       if (!plan) return;
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
       known = await this.act(world, plan);
       // An upgrade created the target's job: the next pass finds it among the live jobs and launches it.
-      if (plan.startTarget) this.again = true;
+      if (plan.startTarget) {
+        this.due.all = true;
+        this.again = true;
+      }
     }
     this.deps.log.warn({ versionId }, 'engine: version still has steps to take after a full pass');
   }
