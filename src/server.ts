@@ -32,6 +32,9 @@ export interface StartOptions {
 
 /** Opens the store, migrates it, starts the engine's loops and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // First: its launcher helper is forked while this process is still small.
+  const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), path.join(config.dataDir, 'snapshots'), config.engine);
+  runtime.warmUp();
   const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
   const verifier = await createVerifier(config);
   const database = await openDatabase(config);
@@ -40,7 +43,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await fs.mkdir(packagesDir, { recursive: true });
 
   const checker = new TemplateChecker(database.db);
-  const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), path.join(config.dataDir, 'snapshots'), config.engine);
   let reconciler: Reconciler | undefined;
   let triggers: TriggerScheduler | undefined;
   const manualClock = config.engine.clock === 'manual' ? new ManualClock() : undefined;

@@ -52,8 +52,8 @@ export class LauncherGone extends Error {}
  * Starts job processes from a small helper process instead of from the service. Node's spawn()
  * forks the calling process: with PGlite's heap (~850 MB resident) each fork blocked the event
  * loop ~25 ms and the page faults after it slowed the service and the starting JVM for tens of
- * milliseconds more (npm run bench -- activate). The helper is started on the first launch and
- * again after it ended; it is the parent of the jobs' wrappers and reports their exits. It also
+ * milliseconds more (npm run bench -- activate). The helper is started with the service (warmUp)
+ * or at the first launch, and again after it ended; it is the parent of the jobs' wrappers and reports their exits. It also
  * writes the job's folder (small files, synchronously: in the helper that blocks nobody, while in
  * the service each of them was a round trip through libuv's thread pool behind HTTP work).
  */
@@ -63,6 +63,14 @@ export class JobLauncher {
   private readonly pending = new Map<number, { resolve: (spawned: Spawned) => void; reject: (error: Error) => void }>();
 
   constructor(private readonly onExited: (jobId: string, code: number | null, signal: string | null) => void) {}
+
+  /**
+   * Starts the helper now rather than at the first launch (it takes ~60 ms to come up), and
+   * before the service's heap grows: forking a small process is cheap.
+   */
+  warmUp(): void {
+    if (!this.child) this.start();
+  }
 
   /** Once the wrapper has been spawned. */
   spawn(request: Omit<SpawnRequest, 'id'>): Promise<Spawned> {

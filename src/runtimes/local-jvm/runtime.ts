@@ -102,6 +102,11 @@ export class LocalJvmRuntime implements JobRuntime {
     };
   }
 
+  /** Starts the launcher helper ahead of the first job. */
+  warmUp(): void {
+    this.launcher.warmUp();
+  }
+
   /** Ends the launcher helper (jobs keep running). */
   close(): void {
     this.launcher.close();
