@@ -141,6 +141,8 @@ export class Reconciler {
       if (!plan) return;
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
       known = await this.act(world, plan);
+      // Ended: its exit (if the launcher reports one) needs no mapping any more.
+      if (world.job && plan.job?.state && plan.job.state !== 'running') this.versionOfJob.delete(world.job.id);
       // An upgrade created the target's job: the next pass finds it among the live jobs and launches it.
       if (plan.startTarget) {
         this.due.all = true;
