@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { before, it } from 'node:test';
 import { cluster, createTemplate, uploadPackage } from '../helpers/fixtures.js';
 import { describeOnStores, GROUP } from '../helpers/suite.js';
@@ -166,6 +167,13 @@ describeOnStores('pipeline versions', (ctx) => {
     const v = (await ctx.api('POST', versions(), { body: body({ name: 'idle' }) })).body;
     assert.deepEqual((await ctx.api('GET', `${versions()}/${v.id}/operations`)).body, []);
     assert.deepEqual((await ctx.api('GET', `${versions()}/${v.id}/jobs`)).body, []);
+    // Read through the read cache, now warm: another realm still gets 404, as for the version itself.
+    for (const sub of ['jobs', 'operations', `operations/${randomUUID()}`]) {
+      const res = await ctx.other('GET', `${versions()}/${v.id}/${sub}`);
+      assert.equal(res.status, 404, `${sub}: ${res.text}`);
+      assert.match(res.body.message, /was not found/);
+    }
+    assert.equal((await ctx.api('GET', `${versions()}/${v.id}/operations/${randomUUID()}`)).status, 404);
     const snapshots = await ctx.api('GET', `/v2/pipelines/${pipelineId}/snapshots`);
     assert.equal(snapshots.status, 201);
     assert.deepEqual(snapshots.body, []);

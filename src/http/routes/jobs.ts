@@ -23,7 +23,7 @@ export function jobRoutes(app: TypedApp, services: Services): void {
   app.get('/v2/pipelines/:pipelineId/versions/:versionId/jobs', {
     schema: { operationId: 'listPipelineVersionJobs', tags: ['Jobs'], params: VersionParams, response: { 200: Type.Array(Type.Ref(Job)), ...errors(404) } },
   }, async (request) => {
-    const { version } = await versionFromPath(services, principal(request), request.params);
+    const { version } = await versionFromPath(services, principal(request), request.params, { cached: true });
     const base = baseUrlOf(services, request);
     return (await listJobs(services.db, version.id)).map((row) => presentJob(row, services.config.region, base));
   });

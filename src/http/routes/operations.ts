@@ -149,14 +149,14 @@ export function operationRoutes(app: TypedApp, services: Services): void {
   app.get('/v2/pipelines/:pipelineId/versions/:versionId/operations', {
     schema: { operationId: 'listOperations', tags, params: VersionParams, response: { 200: Type.Array(Type.Ref(Operation)), ...errors(404) } },
   }, async (request) => {
-    const { version } = await versionFromPath(services, principal(request), request.params);
+    const { version } = await versionFromPath(services, principal(request), request.params, { cached: true });
     return (await listOperations(services.db, version.id)).map(presentOperation);
   });
 
   app.get('/v2/pipelines/:pipelineId/versions/:versionId/operations/:operationId', {
     schema: { operationId: 'getPipelineVersionOperation', tags, params: OperationParams, response: { 200: Type.Ref(Operation), ...errors(404) } },
   }, async (request) => {
-    const { version } = await versionFromPath(services, principal(request), request.params);
+    const { version } = await versionFromPath(services, principal(request), request.params, { cached: true });
     const id = request.params.operationId;
     const row = isUuid(id) ? await findOperation(services.db, version.id, id.toLowerCase()) : undefined;
     if (!row) throw notFound('Operation', id);
