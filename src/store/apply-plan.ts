@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Plan, Restore } from '../domain/reconcile-types.js';
 import type { Db } from './database.js';
-import type { JobRow, PipelineVersionRow } from './schema.js';
+import type { JobRow, PipelineVersionRow, Tables } from './schema.js';
 import type { VersionWorld } from './version-world.js';
 
 /** Who service-made operations are recorded as. */
@@ -33,132 +34,134 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
   const { version, operation, job } = world;
   const serviceOperationId = randomUUID();
   const applied: Applied = {};
-  // A plan that only acts on the process (launch, signal) writes nothing here: no empty transaction.
-  const writes = (snapshot && job) || plan.serviceOperation || (plan.createJob && newJob && operation) || (plan.job && job)
-    || plan.version || plan.startTarget || plan.scheduleTarget || (plan.operation && operation);
-  if (!writes) return applied;
+  // Each part the plan has, in order; a plan that only acts on the process (launch, signal) has none and opens no transaction.
+  const steps: ((trx: Transaction<Tables>) => Promise<void>)[] = [];
+  // Consts, so that the checks below still narrow them inside the steps.
+  const { serviceOperation, createJob, startTarget, scheduleTarget, job: jobChange, version: versionChange, operation: operationChange } = plan;
+  if (snapshot && job) steps.push(async (trx) => {
+    await trx.insertInto('snapshots').values({
+      id: snapshot.id,
+      realm: version.realm,
+      pipelineId: version.pipelineId,
+      versionId: version.id,
+      templateId: version.pipelineTemplateId,
+      jobId: job.id,
+      reason: snapshot.reason,
+      location: snapshot.location,
+      created: now,
+    }).execute();
+  });
+  if (serviceOperation) steps.push(async (trx) => {
+    await trx.insertInto('operations').values({
+      id: serviceOperationId,
+      realm: version.realm,
+      pipelineId: version.pipelineId,
+      versionId: version.id,
+      requestType: serviceOperation.type,
+      state: 'succeeded',
+      message: serviceOperation.message,
+      userId: SERVICE_USER,
+      clientId: null,
+      runAsId: job?.runAsId ?? operation?.runAsId ?? null,
+      options: JSON.stringify({}),
+      request: JSON.stringify(job ? { jobId: job.id } : {}),
+      byService: true,
+      claimedBy: null,
+      leaseUntil: null,
+      deadline: null,
+      created: now,
+      updated: now,
+    }).execute();
+  });
+  if (createJob && newJob && operation) steps.push(async (trx) => {
+    const options = operation.options ?? {};
+    applied.createdJob = await trx.insertInto('jobs').values({
+      id: newJob.id,
+      realm: version.realm,
+      pipelineId: version.pipelineId,
+      versionId: newJob.versionId,
+      operationId: createJob.ofServiceOperation ? serviceOperationId : operation.id,
+      state: 'starting',
+      message: null,
+      catalogVersions: newJob.catalogVersions ? JSON.stringify(newJob.catalogVersions) : null,
+      runAsId: operation.runAsId,
+      executionMode: createJob.executionMode,
+      highAvailability: options.highAvailability === true,
+      runtime: newJob.runtime,
+      owner: newJob.owner,
+      workDir: newJob.workDir,
+      pid: null,
+      processStart: null,
+      exitCode: null,
+      stopRequested: null,
+      stopDeadline: null,
+      startDeadline: newJob.startDeadline,
+      created: now,
+      updated: now,
+      ended: null,
+      resolverBaseline: null,
+      restoreLocation: newJob.restore?.location ?? null,
+      restoreSource: newJob.restore?.source ?? null,
+    }).returningAll().executeTakeFirstOrThrow();
+  });
+  if (jobChange && job) steps.push(async (trx) => {
+    const ends = jobChange.state !== undefined && jobChange.state !== 'running';
+    await trx.updateTable('jobs').set({
+      ...(jobChange.state ? { state: jobChange.state } : {}),
+      ...(jobChange.message !== undefined ? { message: jobChange.message } : {}),
+      ...(jobChange.exitCode !== undefined ? { exitCode: jobChange.exitCode } : {}),
+      ...(jobChange.stopRequested !== undefined ? { stopRequested: jobChange.stopRequested, stopDeadline: jobChange.stopDeadline ?? null } : {}),
+      ...(jobChange.latestCheckpoint !== undefined ? { latestCheckpoint: jobChange.latestCheckpoint } : {}),
+      ...(jobChange.relaunch ? relaunched(jobChange.relaunch, job.attempt) : {}),
+      ...(ends ? { ended: now } : {}),
+      updated: now,
+    }).where('id', '=', job.id).execute();
+  });
+  if (versionChange) steps.push(async (trx) => {
+    applied.version = await trx.updateTable('pipelineVersions').set({
+      state: versionChange.state,
+      runMode: versionChange.runMode,
+      ...(versionChange.clearResolverSchedule ? { schedulerConfiguration: null } : {}),
+      // Out of scheduled mode: no next attempt; back in it (activate, resume): cron counts from now.
+      ...(versionChange.runMode === null ? { nextJobAttempt: null, lastCronTick: null } : {}),
+      ...(versionChange.afterJob !== undefined
+        ? { afterJob: versionChange.afterJob?.then ?? null, upgradeTarget: versionChange.afterJob?.targetId ?? null } : {}),
+      ...(versionChange.state === 'scheduled' && operation?.requestType !== undefined && ['activate', 'resume'].includes(operation.requestType)
+        ? { lastCronTick: now } : {}),
+      // A paused stream version keeps the snapshot it resumes from; any other state needs none.
+      resumeSnapshot: versionChange.resumeFromNewSnapshot && snapshot ? snapshot.id : versionChange.state === 'paused' ? version.resumeSnapshot : null,
+      updated: now,
+    }).where('id', '=', version.id).returningAll().executeTakeFirst();
+  });
+  if (startTarget) steps.push(async (trx) => {
+    const started = await trx.updateTable('pipelineVersions')
+      .set({ state: 'running', runMode: 'stream', updated: now })
+      .where('id', '=', startTarget)
+      .where('state', '=', 'ready')
+      .executeTakeFirst();
+    // Cannot happen while the upgrade is in flight (it keeps the target from being activated); if it does, change nothing.
+    if (Number(started.numUpdatedRows) !== 1) throw new Error(`upgrade: the target version ${startTarget} is no longer ready`);
+  });
+  if (scheduleTarget) steps.push(async (trx) => {
+    // Upgrade: the target takes over the schedule, counting cron ticks from now.
+    await trx.updateTable('pipelineVersions')
+      .set({ state: 'scheduled', runMode: 'scheduled', lastCronTick: now, nextJobAttempt: null, updated: now })
+      .where('id', '=', scheduleTarget)
+      .where('state', '=', 'ready')
+      .execute();
+  });
+  if (operationChange && operation) steps.push(async (trx) => {
+    await trx.updateTable('operations').set({
+      state: operationChange.state,
+      message: operationChange.message,
+      claimedBy: null,
+      leaseUntil: null,
+      updated: now,
+    }).where('id', '=', operation.id).where('state', '=', 'being_processed').execute();
+  });
+  if (steps.length === 0) return applied;
   await db.transaction().execute(async (trx) => {
-    if (snapshot && job) {
-      await trx.insertInto('snapshots').values({
-        id: snapshot.id,
-        realm: version.realm,
-        pipelineId: version.pipelineId,
-        versionId: version.id,
-        templateId: version.pipelineTemplateId,
-        jobId: job.id,
-        reason: snapshot.reason,
-        location: snapshot.location,
-        created: now,
-      }).execute();
-    }
-    if (plan.serviceOperation) {
-      await trx.insertInto('operations').values({
-        id: serviceOperationId,
-        realm: version.realm,
-        pipelineId: version.pipelineId,
-        versionId: version.id,
-        requestType: plan.serviceOperation.type,
-        state: 'succeeded',
-        message: plan.serviceOperation.message,
-        userId: SERVICE_USER,
-        clientId: null,
-        runAsId: job?.runAsId ?? operation?.runAsId ?? null,
-        options: JSON.stringify({}),
-        request: JSON.stringify(job ? { jobId: job.id } : {}),
-        byService: true,
-        claimedBy: null,
-        leaseUntil: null,
-        deadline: null,
-        created: now,
-        updated: now,
-      }).execute();
-    }
-    if (plan.createJob && newJob && operation) {
-      const options = operation.options ?? {};
-      applied.createdJob = await trx.insertInto('jobs').values({
-        id: newJob.id,
-        realm: version.realm,
-        pipelineId: version.pipelineId,
-        versionId: newJob.versionId,
-        operationId: plan.createJob.ofServiceOperation ? serviceOperationId : operation.id,
-        state: 'starting',
-        message: null,
-        catalogVersions: newJob.catalogVersions ? JSON.stringify(newJob.catalogVersions) : null,
-        runAsId: operation.runAsId,
-        executionMode: plan.createJob.executionMode,
-        highAvailability: options.highAvailability === true,
-        runtime: newJob.runtime,
-        owner: newJob.owner,
-        workDir: newJob.workDir,
-        pid: null,
-        processStart: null,
-        exitCode: null,
-        stopRequested: null,
-        stopDeadline: null,
-        startDeadline: newJob.startDeadline,
-        created: now,
-        updated: now,
-        ended: null,
-        resolverBaseline: null,
-        restoreLocation: newJob.restore?.location ?? null,
-        restoreSource: newJob.restore?.source ?? null,
-      }).returningAll().executeTakeFirstOrThrow();
-    }
-    if (plan.job && job) {
-      const ends = plan.job.state !== undefined && plan.job.state !== 'running';
-      await trx.updateTable('jobs').set({
-        ...(plan.job.state ? { state: plan.job.state } : {}),
-        ...(plan.job.message !== undefined ? { message: plan.job.message } : {}),
-        ...(plan.job.exitCode !== undefined ? { exitCode: plan.job.exitCode } : {}),
-        ...(plan.job.stopRequested !== undefined ? { stopRequested: plan.job.stopRequested, stopDeadline: plan.job.stopDeadline ?? null } : {}),
-        ...(plan.job.latestCheckpoint !== undefined ? { latestCheckpoint: plan.job.latestCheckpoint } : {}),
-        ...(plan.job.relaunch ? relaunched(plan.job.relaunch, job.attempt) : {}),
-        ...(ends ? { ended: now } : {}),
-        updated: now,
-      }).where('id', '=', job.id).execute();
-    }
-    if (plan.version) {
-      applied.version = await trx.updateTable('pipelineVersions').set({
-        state: plan.version.state,
-        runMode: plan.version.runMode,
-        ...(plan.version.clearResolverSchedule ? { schedulerConfiguration: null } : {}),
-        // Out of scheduled mode: no next attempt; back in it (activate, resume): cron counts from now.
-        ...(plan.version.runMode === null ? { nextJobAttempt: null, lastCronTick: null } : {}),
-        ...(plan.version.afterJob !== undefined
-          ? { afterJob: plan.version.afterJob?.then ?? null, upgradeTarget: plan.version.afterJob?.targetId ?? null } : {}),
-        ...(plan.version.state === 'scheduled' && operation?.requestType !== undefined && ['activate', 'resume'].includes(operation.requestType)
-          ? { lastCronTick: now } : {}),
-        // A paused stream version keeps the snapshot it resumes from; any other state needs none.
-        resumeSnapshot: plan.version.resumeFromNewSnapshot && snapshot ? snapshot.id : plan.version.state === 'paused' ? version.resumeSnapshot : null,
-        updated: now,
-      }).where('id', '=', version.id).returningAll().executeTakeFirst();
-    }
-    if (plan.startTarget) {
-      const started = await trx.updateTable('pipelineVersions')
-        .set({ state: 'running', runMode: 'stream', updated: now })
-        .where('id', '=', plan.startTarget)
-        .where('state', '=', 'ready')
-        .executeTakeFirst();
-      // Cannot happen while the upgrade is in flight (it keeps the target from being activated); if it does, change nothing.
-      if (Number(started.numUpdatedRows) !== 1) throw new Error(`upgrade: the target version ${plan.startTarget} is no longer ready`);
-    }
-    if (plan.scheduleTarget) {
-      // Upgrade: the target takes over the schedule, counting cron ticks from now.
-      await trx.updateTable('pipelineVersions')
-        .set({ state: 'scheduled', runMode: 'scheduled', lastCronTick: now, nextJobAttempt: null, updated: now })
-        .where('id', '=', plan.scheduleTarget)
-        .where('state', '=', 'ready')
-        .execute();
-    }
-    if (plan.operation && operation) {
-      await trx.updateTable('operations').set({
-        state: plan.operation.state,
-        message: plan.operation.message,
-        claimedBy: null,
-        leaseUntil: null,
-        updated: now,
-      }).where('id', '=', operation.id).where('state', '=', 'being_processed').execute();
-    }
+    for (const step of steps) await step(trx);
   });
   return applied;
 }
