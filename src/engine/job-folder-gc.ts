@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { asError } from '../domain/errors.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
 import type { Db } from '../store/database.js';
-import { expiredJobFolders, knownJobIds, knownSnapshotIds, recordJobFoldersRemoved } from '../store/job-folders.js';
+import { expiredJobFolders, knownIds, recordJobFoldersRemoved } from '../store/job-folders.js';
 import type { CollectionTask } from './garbage-collector.js';
 
 export interface JobFolderCollectionDeps {
@@ -56,7 +56,7 @@ export function jobFolderCollection({ db, runtime, replicaId, retentionMs, lefto
     const settled = Date.now() - leftoverGraceMs;
     const oldJobs = jobs.filter((f) => f.changedMs < settled).map((f) => f.id);
     const oldSnapshots = snapshots.filter((f) => f.changedMs < settled).map((f) => f.id);
-    const [knownJobs, knownSnapshots] = await Promise.all([knownJobIds(db, oldJobs), knownSnapshotIds(db, oldSnapshots)]);
+    const [knownJobs, knownSnapshots] = await Promise.all([knownIds(db, 'jobs', oldJobs), knownIds(db, 'snapshots', oldSnapshots)]);
     let removed = 0;
     for (const [kind, ids, known] of [['job', oldJobs, knownJobs], ['snapshot', oldSnapshots, knownSnapshots]] as const) {
       for (const id of ids.filter((i) => !known.has(i))) {

@@ -43,6 +43,13 @@ export interface ReconcilerDeps {
   now: () => Date;
 }
 
+/** What the next pass must do: claim operations, look at every version this replica is responsible for, or only at these. */
+interface Due {
+  claim: boolean;
+  all: boolean;
+  versions: Set<string>;
+}
+
 /** Steps one version may take in one pass; more means a decide/act loop that makes no progress. */
 const MAX_STEPS_PER_PASS = 12;
 
@@ -57,8 +64,7 @@ export class Reconciler {
   private again = false;
   private stopped = false;
   private leasesRenewedAt = Number.NEGATIVE_INFINITY;
-  /** What the next pass must do: claim operations, look at every version it is responsible for, or only at these. */
-  private due: { claim: boolean; all: boolean; versions: Set<string> } = { claim: true, all: true, versions: new Set() };
+  private due: Due = { claim: true, all: true, versions: new Set() };
   /** The version of each live job seen, so that a process's end wakes a look at its version only. */
   private readonly versionOfJob = new Map<string, string>();
 
@@ -110,7 +116,7 @@ export class Reconciler {
     await this.ticking;
   }
 
-  private async pass(due: { claim: boolean; all: boolean; versions: Set<string> }): Promise<void> {
+  private async pass(due: Due): Promise<void> {
     const { db, settings, now } = this.deps;
     const at = now();
     const targets = new Set(due.versions);

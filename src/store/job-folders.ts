@@ -37,16 +37,9 @@ export async function recordJobFoldersRemoved(db: Db, ids: string[], at: Date): 
   await db.updateTable('jobs').set({ folderRemoved: at }).where('id', 'in', ids).execute();
 }
 
-/** Which of `ids` are jobs the store knows (a version's deletion takes its jobs' rows with it). */
-export async function knownJobIds(db: Db, ids: string[]): Promise<Set<string>> {
+/** Which of `ids` the store has rows for (deleting a version deletes its jobs' and snapshots' rows). */
+export async function knownIds(db: Db, table: 'jobs' | 'snapshots', ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('jobs').select('id').where('id', 'in', ids).execute();
-  return new Set(rows.map((row) => row.id));
-}
-
-/** Which of `ids` are snapshots the store knows. */
-export async function knownSnapshotIds(db: Db, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('snapshots').select('id').where('id', 'in', ids).execute();
+  const rows = await db.selectFrom(table).select('id').where('id', 'in', ids).execute();
   return new Set(rows.map((row) => row.id));
 }

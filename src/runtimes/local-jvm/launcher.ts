@@ -53,9 +53,10 @@ export class LauncherGone extends Error {}
  * forks the calling process: with PGlite's heap (~850 MB resident) each fork blocked the event
  * loop ~25 ms and the page faults after it slowed the service and the starting JVM for tens of
  * milliseconds more (npm run bench -- activate). The helper is started with the service (warmUp)
- * or at the first launch, and again after it ended; it is the parent of the jobs' wrappers and reports their exits. It also
- * writes the job's folder (small files, synchronously: in the helper that blocks nobody, while in
- * the service each of them was a round trip through libuv's thread pool behind HTTP work).
+ * or at the first launch, and again after it ended; it is the parent of the jobs' wrappers and
+ * reports their exits. It also writes the job's folder (small files, synchronously: in the helper
+ * that blocks nobody, while in the service each was a round trip through libuv's thread pool
+ * behind HTTP work).
  */
 export class JobLauncher {
   private child?: ChildProcess;

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isUuid } from '../../domain/hrn.js';
 import type { ProcessStatus } from '../../domain/reconcile-types.js';
 import type { JobLocation, JobRuntime, JobSpec, ProcessHandle, StoredFolder } from '../runtime.js';
 import { javaArguments, jobMarker, WRAPPER_SCRIPT, type LocalJvmSettings } from './command.js';
@@ -203,7 +204,7 @@ export class LocalJvmRuntime implements JobRuntime {
   }
 
   async removeFolder(kind: 'job' | 'snapshot', id: string): Promise<void> {
-    if (!UUID_NAME.test(id)) throw new Error(`not a ${kind} id: ${id}`);
+    if (!isIdName(id)) throw new Error(`not a ${kind} id: ${id}`);
     await fs.rm(path.join(kind === 'job' ? this.jobsDir : this.snapshotsDir, id), { recursive: true, force: true });
   }
 
@@ -215,14 +216,14 @@ export class LocalJvmRuntime implements JobRuntime {
   }
 }
 
-/** Folder names the service gives (job and snapshot ids): anything else in there is not ours to remove. */
-const UUID_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Folder names the service gives (job and snapshot ids, lower case): anything else in there is not ours to remove. */
+const isIdName = (name: string) => isUuid(name) && name === name.toLowerCase();
 
 async function foldersIn(dir: string): Promise<StoredFolder[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
   const found: StoredFolder[] = [];
   for (const entry of entries) {
-    if (!entry.isDirectory() || !UUID_NAME.test(entry.name)) continue;
+    if (!entry.isDirectory() || !isIdName(entry.name)) continue;
     const stat = await fs.stat(path.join(dir, entry.name)).catch(() => null);
     if (stat) found.push({ id: entry.name, changedMs: Math.max(stat.ctimeMs, stat.mtimeMs) });
   }
