@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
-import { DEFAULT_LOGGING } from '../../src/domain/logging-configuration.js';
-import { migrate, openDatabase, type Database } from '../../src/store/database.js';
+import type { Database } from '../../src/store/database.js';
 import { expiredJobFolders, recordJobFoldersRemoved } from '../../src/store/job-folders.js';
-import { insertPipeline } from '../../src/store/pipelines.js';
-import { insertTemplate } from '../../src/store/templates.js';
-import { insertVersion } from '../../src/store/versions.js';
-import { createStore, STORES, type Store } from '../helpers/server.js';
+import { STORES } from '../helpers/server.js';
+import { insertStreamVersion, migratedStore, STORE_OWNER as OWNER } from '../helpers/store-rows.js';
 
-const OWNER = { realm: 'realm-a', home: null };
-const cluster = { workers: 1, workerUnits: 1, supervisorUnits: 1 };
 const DAY = 24 * 3600_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
 const RETENTION = 7 * DAY;
@@ -24,32 +18,18 @@ const RETENTION = 7 * DAY;
  */
 for (const kind of STORES) {
   describe(`job folder retention rule [${kind}]`, () => {
-    let store: Store;
+    let opened: Awaited<ReturnType<typeof migratedStore>> | undefined;
     let database: Database;
 
     before(async () => {
-      store = await createStore(kind, 'job folder rule');
-      database = await openDatabase(loadConfig({ ...store.env, SLUICE_READ_CACHE: '0' }));
-      await migrate(database);
+      opened = await migratedStore(kind, 'job folder rule');
+      database = opened.database;
     });
     after(async () => {
-      await database?.close();
-      await store?.dispose();
+      await opened?.dispose();
     });
 
-    async function pipelineVersion() {
-      const template = await insertTemplate(database.db, OWNER, {
-        id: randomUUID(), name: 't', runtimeEnvironment: 'stream-5.0', packageId: randomUUID(),
-        entryPointClassName: 'Main', defaultClusterConfiguration: cluster, inputCatalogIds: [], created: NOW,
-      });
-      const pipeline = await insertPipeline(database.db, OWNER, { id: randomUUID(), name: 'p', groupId: 'g', created: NOW });
-      const version = (await insertVersion(database.db, {
-        id: randomUUID(), realm: OWNER.realm, pipelineId: pipeline.id, name: 'v', pipelineTemplateId: template.id,
-        inputCatalogs: {}, outputCatalogHrn: 'hrn:here:data:::out', clusterConfiguration: cluster,
-        loggingConfiguration: DEFAULT_LOGGING, multiRegionEnabled: false, created: NOW,
-      }))!;
-      return { pipelineId: pipeline.id, versionId: version.id };
-    }
+    const pipelineVersion = () => insertStreamVersion(database.db, NOW);
 
     interface JobOptions {
       state?: string;
@@ -64,7 +44,7 @@ for (const kind of STORES) {
       const id = randomUUID();
       const ended = options.endedDaysAgo === null ? null : new Date(NOW.getTime() - (options.endedDaysAgo ?? 10) * DAY);
       await database.db.insertInto('jobs').values({
-        id, realm: OWNER.realm, ...of, operationId: randomUUID(), state: options.state ?? 'completed', message: null,
+        id, realm: OWNER.realm, pipelineId: of.pipelineId, versionId: of.versionId, operationId: randomUUID(), state: options.state ?? 'completed', message: null,
         catalogVersions: null, runAsId: null, executionMode: 'on-demand', highAvailability: false, runtime: 'local-jvm',
         owner: options.owner ?? 'r1', workDir: `/data/jobs/${id}`, pid: null, processStart: null, exitCode: null,
         stopRequested: null, stopDeadline: null, startDeadline: null, created: NOW, updated: NOW, ended, resolverBaseline: null,

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
-import { DEFAULT_LOGGING } from '../../src/domain/logging-configuration.js';
-import { migrate, openDatabase, type Database } from '../../src/store/database.js';
-import { insertPipeline } from '../../src/store/pipelines.js';
+import type { Database } from '../../src/store/database.js';
 import { deleteExpiredSnapshots } from '../../src/store/snapshots.js';
-import { insertTemplate } from '../../src/store/templates.js';
-import { insertVersion } from '../../src/store/versions.js';
-import { createStore, STORES, type Store } from '../helpers/server.js';
+import { STORES } from '../helpers/server.js';
+import { insertStreamVersion, migratedStore, STORE_OWNER as OWNER } from '../helpers/store-rows.js';
 
-const OWNER = { realm: 'realm-a', home: null };
-const cluster = { workers: 1, workerUnits: 1, supervisorUnits: 1 };
 const DAY = 24 * 3600_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
 
@@ -22,29 +16,17 @@ const NOW = new Date('2026-06-01T00:00:00Z');
  */
 for (const kind of STORES) {
   describe(`snapshot garbage collection rule [${kind}]`, () => {
-    let store: Store;
+    let opened: Awaited<ReturnType<typeof migratedStore>> | undefined;
     let database: Database;
     let ids: { pipelineId: string; versionId: string; templateId: string };
 
     before(async () => {
-      store = await createStore(kind, 'snapshot gc rule');
-      database = await openDatabase(loadConfig({ ...store.env, SLUICE_READ_CACHE: '0' }));
-      await migrate(database);
-      const template = await insertTemplate(database.db, OWNER, {
-        id: randomUUID(), name: 't', runtimeEnvironment: 'stream-5.0', packageId: randomUUID(),
-        entryPointClassName: 'Main', defaultClusterConfiguration: cluster, inputCatalogIds: [], created: NOW,
-      });
-      const pipeline = await insertPipeline(database.db, OWNER, { id: randomUUID(), name: 'p', groupId: 'g', created: NOW });
-      const version = (await insertVersion(database.db, {
-        id: randomUUID(), realm: OWNER.realm, pipelineId: pipeline.id, name: 'v', pipelineTemplateId: template.id,
-        inputCatalogs: {}, outputCatalogHrn: 'hrn:here:data:::out', clusterConfiguration: cluster,
-        loggingConfiguration: DEFAULT_LOGGING, multiRegionEnabled: false, created: NOW,
-      }))!;
-      ids = { pipelineId: pipeline.id, versionId: version.id, templateId: template.id };
+      opened = await migratedStore(kind, 'snapshot gc rule');
+      database = opened.database;
+      ids = await insertStreamVersion(database.db, NOW);
     });
     after(async () => {
-      await database?.close();
-      await store?.dispose();
+      await opened?.dispose();
     });
 
     async function snapshot(ageDays: number) {
