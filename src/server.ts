@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { createVerifier } from './auth/verifier.js';
+import { createTokenIssuer } from './auth/token-issuer.js';
 import { buildApp, type App } from './http/app.js';
 import { loadRuntimeCatalog } from './runtime-catalog-file.js';
 import type { Services } from './services.js';
@@ -37,6 +38,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   runtime.warmUp();
   const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
   const verifier = await createVerifier(config);
+  const tokenIssuer = await createTokenIssuer(config);
   const database = await openDatabase(config);
   await migrate(database);
   const packagesDir = path.join(config.dataDir, 'packages');
@@ -66,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     operationAccepted: () => reconciler?.wake({ claim: true }),
     jobLogFile: (job) => runtime.logFile(locationOf(job)),
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
+    tokenIssuer,
   };
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');

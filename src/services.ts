@@ -1,3 +1,4 @@
+import type { TokenIssuer } from './auth/token-issuer.js';
 import type { Config } from './config.js';
 import type { RuntimeCatalog } from './domain/runtime-catalog.js';
 import type { CachedReads } from './store/cached-reads.js';
@@ -29,4 +30,6 @@ export interface Services {
   manualClock?: ManualClock;
   /** What the trigger scheduler did lately (its polls and cron checks). */
   triggerStatus(): Record<SweepKind, SweepKindStatus>;
+  /** Signs app tokens and derives access key secrets; absent when tokens come from SLUICE_JWKS_URL. */
+  tokenIssuer?: TokenIssuer;
 }

@@ -8,6 +8,8 @@ export interface Principal {
   scope?: string;
   /** `client_id` / `azp`, when the token names the client application. */
   clientId?: string;
+  /** The access key a token from `POST /oauth2/token` was issued to: checked on every request. */
+  accessKeyId?: string;
 }
 
 export const isOrgAdmin = (principal: Principal) => principal.roles.includes('OrgAdmin');

@@ -50,12 +50,14 @@ function principalFrom(payload: JWTPayload): Principal {
     throw unauthorized('The token\'s scope claim must be a project HRN.');
   }
   const client = (payload as Record<string, unknown>).client_id ?? payload.azp;
+  const accessKey = (payload as Record<string, unknown>)[ACCESS_KEY_CLAIM];
   return {
     userId: sub,
     realm,
     roles: (roles as string[] | undefined) ?? [],
     scope: scope as string | undefined,
     clientId: typeof client === 'string' ? client : undefined,
+    accessKeyId: typeof accessKey === 'string' ? accessKey : undefined,
   };
 }
 
@@ -140,17 +142,27 @@ export interface TokenRequest {
   realm: string;
   roles?: string[];
   scope?: string;
-  expiresIn?: string;
+  /** A duration (`12h`) or a number of seconds. */
+  expiresIn?: string | number;
+  /** The app (client_id) and access key (ACCESS_KEY_CLAIM) of a token from `POST /oauth2/token`. */
+  clientId?: string;
+  accessKeyId?: string;
 }
+
+/** The claim naming the access key a token was issued to. */
+export const ACCESS_KEY_CLAIM = 'access_key_id';
 
 /** Signs an HS256 token, for `sluice token` and for tests. */
 export async function signToken(secret: Uint8Array, request: TokenRequest): Promise<string> {
   const claims: Record<string, unknown> = { realm: request.realm, roles: request.roles ?? [] };
   if (request.scope) claims.scope = request.scope;
+  if (request.clientId) claims.client_id = request.clientId;
+  if (request.accessKeyId) claims[ACCESS_KEY_CLAIM] = request.accessKeyId;
+  const expiresIn = request.expiresIn ?? '12h';
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(request.subject)
     .setIssuedAt()
-    .setExpirationTime(request.expiresIn ?? '12h')
+    .setExpirationTime(typeof expiresIn === 'number' ? Math.floor(Date.now() / 1000) + expiresIn : expiresIn)
     .sign(secret);
 }

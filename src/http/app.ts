@@ -59,7 +59,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   registerRequestIds(app);
   registerErrorHandling(app, trackAllowedMethods(app));
-  registerAuth(app, options.verifier);
+  registerAuth(app, options.verifier, (keyId) => options.services.reads.keyEnabled(keyId));
 
   await app.register(multipart, {
     limits: { fileSize: options.services.config.maxPackageBytes, files: 1, fields: 5, parts: 6 },

@@ -1,6 +1,7 @@
 import type { Owner } from '../domain/owner.js';
 import type { ChangeListener } from './change-feed.js';
 import type { Db } from './database.js';
+import { isKeyEnabled } from './apps.js';
 import { findPipeline, findPipelineById } from './pipelines.js';
 import { ReadCache } from './read-cache.js';
 import type { PipelineRow, PipelineVersionRow, TemplateRow } from './schema.js';
@@ -24,11 +25,21 @@ export class CachedReads implements ChangeListener {
   private readonly versions: ReadCache<VersionWithOwner>;
   private readonly pipelines: ReadCache<PipelineRow>;
   private readonly templates: ReadCache<TemplateRow>;
+  /** Whether an access key is enabled: asked on every request made with an app's token. */
+  private readonly keys: ReadCache<{ enabled: boolean }>;
 
   constructor(private readonly db: Db, capacity: number) {
     this.versions = new ReadCache(capacity);
     this.pipelines = new ReadCache(capacity);
     this.templates = new ReadCache(capacity);
+    this.keys = new ReadCache(capacity);
+  }
+
+  /** Whether the access key exists and is enabled; as `isKeyEnabled`. */
+  async keyEnabled(keyId: string): Promise<boolean> {
+    if (!this.keys.live) return isKeyEnabled(this.db, keyId);
+    const found = await this.keys.read(keyId, async () => ({ enabled: await isKeyEnabled(this.db, keyId) }));
+    return found?.enabled === true;
   }
 
   /** A version inside a pipeline the owner can see; as `findVisibleVersion`. */
@@ -74,11 +85,15 @@ export class CachedReads implements ChangeListener {
         if (id) this.templates.invalidate(id);
         else this.templates.clear();
         break;
+      case 'access_keys':
+        if (id) this.keys.invalidate(id);
+        else this.keys.clear();
+        break;
     }
   }
 
   live(isLive: boolean): void {
-    for (const cache of [this.versions, this.pipelines, this.templates]) cache.setLive(isLive);
+    for (const cache of [this.versions, this.pipelines, this.templates, this.keys]) cache.setLive(isLive);
   }
 
   /** From the driver: this process committed changes to these tables. */
@@ -87,5 +102,7 @@ export class CachedReads implements ChangeListener {
     if (touched('pipeline_versions') || touched('pipelines')) this.versions.clear();
     if (touched('pipelines')) this.pipelines.clear();
     if (touched('pipeline_templates')) this.templates.clear();
+    // Deleting an app deletes its keys by cascade, which the statement does not name.
+    if (touched('access_keys') || touched('apps')) this.keys.clear();
   }
 }

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Selectable, Insertable } from 'kysely';
 import type { ClusterConfiguration } from '../domain/cluster-configuration.js';
 import type { LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { SchedulerConfiguration } from '../domain/scheduler-configuration.js';
+import type { AppTables } from './schema-apps.js';
 
 /**
  * Table shapes as Kysely sees them (camelCase here, snake_case in SQL via CamelCasePlugin).
@@ -199,7 +200,7 @@ export interface EgressAuditLogTable {
   principal: string;
 }
 
-export interface Tables {
+export interface Tables extends AppTables {
   packages: PackagesTable;
   pipelineTemplates: TemplatesTable;
   pipelines: PipelinesTable;

@@ -8,7 +8,11 @@ import { Pipeline } from '../schemas/pipeline.js';
 import { ResourceProfile, RuntimeEnvironment } from '../schemas/runtime-catalog.js';
 import { Template } from '../schemas/template.js';
 import { PipelineVersion } from '../schemas/version.js';
+import { apiLookupRoutes } from './api-lookup.js';
+import { appRoutes } from './apps.js';
 import { catalogRoutes } from './catalogs.js';
+import { oauthTokenRoutes } from './oauth-token.js';
+import { AccessKey, App } from '../schemas/app.js';
 import { egressRuleRoutes } from './egress-rules.js';
 import { jobRoutes } from './jobs.js';
 import { snapshotRoutes } from './snapshots.js';
@@ -26,7 +30,7 @@ import type { TypedApp } from './types.js';
 export async function registerRoutes(app: TypedApp, services: Services): Promise<void> {
   const shared = [
     ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template,
-    Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile,
+    Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile, App, AccessKey,
   ];
   for (const schema of shared) app.addSchema(schema);
   packageRoutes(app, services);
@@ -40,4 +44,8 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);
   catalogRoutes(app, services);
+  appRoutes(app, services);
+  apiLookupRoutes(app, services);
+  // Its own plugin scope: the form-body parser it adds must not reach other routes.
+  await app.register(async (scope) => oauthTokenRoutes(scope, services));
 }

@@ -19,7 +19,7 @@ import { presentJob, presentOperation, presentVersion } from '../present.js';
 import { serializeOnce } from '../serialize-once.js';
 import { latestJobs } from '../../store/jobs.js';
 import { latestOperations } from '../../store/operations.js';
-import { baseUrlOf } from './jobs.js';
+import { baseUrlOf } from '../base-url.js';
 import { errors, PipelineIdParams } from '../schemas/common.js';
 import { PipelineVersion, PipelineVersionInput, VerboseQuery, VersionParams } from '../schemas/version.js';
 import type { TypedApp } from './types.js';
