@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,8 @@ export interface StoredJar {
   /** Absolute path of the kept JAR: always `<packagesDir>/<id>.jar`, never derived from the upload's name. */
   storagePath: string;
   sizeBytes: number;
+  /** Hex SHA-256 of the archive: `sluice apply` finds a package it uploaded before by it. */
+  sha256: string;
   facts: JarFacts;
 }
 
@@ -32,6 +34,9 @@ export async function storeUploadedJar(file: MultipartFile, packagesDir: string,
   const partial = path.join(packagesDir, `.${id}.part`);
   const storagePath = path.join(packagesDir, `${id}.jar`);
   try {
+    // Hashed on the way to disk, so the archive is read once.
+    const hash = createHash('sha256');
+    file.file.on('data', (chunk: Buffer) => hash.update(chunk));
     await pipeline(file.file, createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
     if (file.file.truncated) {
       throw payloadTooLarge(`The package is larger than the limit of ${maxBytes} bytes.`);
@@ -41,7 +46,7 @@ export async function storeUploadedJar(file: MultipartFile, packagesDir: string,
     const inspection = await inspectJar(partial);
     if (!inspection.ok) throw unsupportedMediaType(inspection.reason);
     await fs.rename(partial, storagePath);
-    return { id, fileName, storagePath, sizeBytes: size, facts: inspection.facts };
+    return { id, fileName, storagePath, sizeBytes: size, sha256: hash.digest('hex'), facts: inspection.facts };
   } finally {
     await fs.rm(partial, { force: true });
   }

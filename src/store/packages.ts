@@ -9,6 +9,7 @@ export interface NewPackage {
   entryPoints: string[];
   classNames: string[];
   sizeBytes: number;
+  sha256?: string;
   storagePath: string;
   createdBy: string;
   created: Date;
@@ -22,7 +23,19 @@ export async function insertPackage(db: Db, pkg: NewPackage): Promise<PackageRow
       mainClass: pkg.mainClass ?? null,
       entryPoints: JSON.stringify(pkg.entryPoints),
       classNames: JSON.stringify(pkg.classNames),
+      sha256: pkg.sha256 ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** The realm's packages, oldest first; with `sha256`, only those with that content. */
+export async function listPackages(db: Db, realm: string, sha256?: string): Promise<PackageRow[]> {
+  let query = db.selectFrom('packages').selectAll().where('realm', '=', realm);
+  if (sha256) query = query.where('sha256', '=', sha256.toLowerCase());
+  return query.orderBy('created').orderBy('id').execute();
+}
+
+export async function findPackage(db: Db, realm: string, id: string): Promise<PackageRow | undefined> {
+  return db.selectFrom('packages').selectAll().where('realm', '=', realm).where('id', '=', id).executeTakeFirst();
 }

@@ -20,6 +20,8 @@ export interface PackagesTable {
   /** Class names found in the archive, so templates can check their entry point without reopening it. */
   classNames: Json<string[]>;
   sizeBytes: number;
+  /** Hex SHA-256 of the archive (migration 0011; null for packages uploaded before it). */
+  sha256: string | null;
   storagePath: string;
   createdBy: string;
   created: Timestamp;

@@ -12,6 +12,7 @@ import { apiLookupRoutes } from './api-lookup.js';
 import { appRoutes } from './apps.js';
 import { catalogRoutes } from './catalogs.js';
 import { oauthTokenRoutes } from './oauth-token.js';
+import { packageReadRoutes } from './package-reads.js';
 import { AccessKey, App } from '../schemas/app.js';
 import { egressRuleRoutes } from './egress-rules.js';
 import { jobRoutes } from './jobs.js';
@@ -44,6 +45,7 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);
   catalogRoutes(app, services);
+  packageReadRoutes(app, services);
   appRoutes(app, services);
   apiLookupRoutes(app, services);
   // Its own plugin scope: the form-body parser it adds must not reach other routes.

@@ -50,6 +50,7 @@ export function packageRoutes(app: TypedApp, services: Services): void {
         entryPoints: jar.facts.entryPoints,
         classNames: jar.facts.classNames,
         sizeBytes: jar.sizeBytes,
+        sha256: jar.sha256,
         storagePath: jar.storagePath,
         createdBy: caller.userId,
         created: services.now(),

@@ -40,6 +40,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (access_key_id, nonce)
     )`,
     `create index oauth_nonces_expires on oauth_nonces (expires)`,
+    // `sluice apply` uploads a JAR only when the realm has no package with the same content.
+    `alter table packages add column sha256 text`,
+    `create index packages_digest on packages (realm, sha256)`,
     // A key's state is cached by every replica for the auth check of each request (migration
     // 0005's feed): a disabled or deleted key must reach them all.
     `create trigger access_keys_notify_change after update or delete on access_keys
