@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { resolveSecret, signToken } from '../auth/verifier.js';
 import { startServer } from '../server.js';
+import { registerClientCommands } from './commands.js';
 
 const program = new Command();
 program.name('sluice').description('Self-hostable Pipeline API v2 service');
@@ -45,6 +46,8 @@ program
     });
     process.stdout.write(`${token}\n`);
   });
+
+registerClientCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,0 +1,52 @@
+import fs from 'node:fs/promises';
+import { UsageError } from './errors.js';
+
+/** Reads a file named on the command line; a missing file is a usage error (exit 2). */
+export async function readArgumentFile(file: string, what: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+const NUMERIC = new Set(['workers', 'workerUnits', 'supervisorUnits', 'workerAdditionalOverheadMemory', 'supervisorAdditionalOverheadMemory']);
+
+/** `workers=2,workerUnits=1,supervisorUnits=1[,gcProfile=g1gc,…]` → a ClusterConfiguration. */
+export function parseCluster(text: string): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const part of text.split(',')) {
+    const match = /^\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(part);
+    if (!match) throw new UsageError(`--cluster takes key=value pairs separated by commas, got "${part}"`);
+    const [, key, value] = match;
+    if (NUMERIC.has(key)) {
+      const n = Number(value);
+      if (!Number.isFinite(n)) throw new UsageError(`--cluster ${key} must be a number, got "${value}"`);
+      out[key] = n;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** `label=value` pairs from a repeated option. */
+export function keyValues(values: string[] | undefined, option: string): [string, string][] {
+  return (values ?? []).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`${option} takes label=value, got "${pair}"`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  });
+}
+
+/** A whole number for a flag (catalog versions: −1 and up). */
+export function integer(value: string, option: string, min = -1): number {
+  if (!/^-?\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${option} must be a whole number${min > -1 ? ` of at least ${min}` : ''}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
