@@ -24,6 +24,8 @@ export function applyCommand(program: Command): void {
       if (ctx.out.mode === 'json') return ctx.out.value({ dryRun: o.dryRun === true, ...result });
       if (ctx.out.mode === 'quiet') return ctx.out.value(result.versionId ? [result.versionId] : []);
       if (result.changes.length === 0) ctx.out.note('nothing to change');
-      ctx.out.value({ packageId: result.packageId, templateId: result.templateId, pipelineId: result.pipelineId, versionId: result.versionId });
+      const ids = { packageId: result.packageId, templateId: result.templateId, pipelineId: result.pipelineId, versionId: result.versionId };
+      // A dry run knows only the ids of what exists already.
+      ctx.out.value(Object.fromEntries(Object.entries(ids).filter(([, v]) => v !== undefined)));
     }));
 }
