@@ -1,7 +1,5 @@
-import type { ColumnType } from 'kysely';
-
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
+import type { Selectable } from 'kysely';
+import type { Json, Timestamp } from './schema.js';
 
 /** The tables of migration 0011: apps, their access keys, and the nonces already used. */
 export interface AppTables {
@@ -43,5 +41,5 @@ export interface OauthNoncesTable {
   expires: Timestamp;
 }
 
-export type AppRow = import('kysely').Selectable<AppsTable>;
-export type AccessKeyRow = import('kysely').Selectable<AccessKeysTable>;
+export type AppRow = Selectable<AppsTable>;
+export type AccessKeyRow = Selectable<AccessKeysTable>;

@@ -8,8 +8,8 @@ import type { AppTables } from './schema-apps.js';
  * Table shapes as Kysely sees them (camelCase here, snake_case in SQL via CamelCasePlugin).
  * JSON columns are written as JSON text and read back parsed, on both PGlite and `pg`.
  */
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type Json<T> = ColumnType<T, string, string>;
 
 export interface PackagesTable {
   id: string;
