@@ -1,5 +1,6 @@
 import type { Owner } from '../domain/owner.js';
 import type { ChangeListener } from './change-feed.js';
+import { CachedVersionLists } from './cached-version-lists.js';
 import type { Db } from './database.js';
 import { findPipeline, findPipelineById } from './pipelines.js';
 import { ReadCache } from './read-cache.js';
@@ -24,11 +25,14 @@ export class CachedReads implements ChangeListener {
   private readonly versions: ReadCache<VersionWithOwner>;
   private readonly pipelines: ReadCache<PipelineRow>;
   private readonly templates: ReadCache<TemplateRow>;
+  /** Whole lists of a pipeline's versions; a list holds many rows, so a tenth as many lists as rows. */
+  readonly versionLists: CachedVersionLists;
 
   constructor(private readonly db: Db, capacity: number) {
     this.versions = new ReadCache(capacity);
     this.pipelines = new ReadCache(capacity);
     this.templates = new ReadCache(capacity);
+    this.versionLists = new CachedVersionLists(db, capacity > 0 ? Math.max(1, Math.floor(capacity / 10)) : 0);
   }
 
   /** A version inside a pipeline the owner can see; as `findVisibleVersion`. */
@@ -55,6 +59,7 @@ export class CachedReads implements ChangeListener {
 
   /** From the change feed: a committed update or delete of one row (or, without id, of any). */
   changed(table: string, id: string | undefined): void {
+    this.versionLists.changed(table, id);
     switch (table) {
       case 'pipeline_versions':
         if (id) this.versions.invalidate(id);
@@ -79,11 +84,13 @@ export class CachedReads implements ChangeListener {
 
   live(isLive: boolean): void {
     for (const cache of [this.versions, this.pipelines, this.templates]) cache.setLive(isLive);
+    this.versionLists.live(isLive);
   }
 
   /** From the driver: this process committed changes to these tables. */
   committed(tables: Written): void {
     const touched = (name: string) => tables === 'all' || tables.has(name);
+    this.versionLists.committed(touched);
     if (touched('pipeline_versions') || touched('pipelines')) this.versions.clear();
     if (touched('pipelines')) this.pipelines.clear();
     if (touched('pipeline_templates')) this.templates.clear();

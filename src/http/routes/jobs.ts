@@ -1,23 +1,19 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { ApiError, ErrorCodes, notFound } from '../../domain/errors.js';
 import { isUuid } from '../../domain/hrn.js';
 import { ownerOf } from '../../domain/owner.js';
 import type { Services } from '../../services.js';
 import { findVisibleJob, listJobs } from '../../store/jobs.js';
 import { principal } from '../auth-hook.js';
+import { baseUrlOf } from '../base-url.js';
 import { versionFromPath } from '../lookups.js';
 import { presentJob } from '../present.js';
 import { errors } from '../schemas/common.js';
 import { Job } from '../schemas/operation.js';
 import { VersionParams } from '../schemas/version.js';
 import type { TypedApp } from './types.js';
-
-/** Where clients reach this service: SLUICE_PUBLIC_URL, else the host the request came to. */
-export const baseUrlOf = (services: Services, request: FastifyRequest) =>
-  services.config.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
 
 export function jobRoutes(app: TypedApp, services: Services): void {
   app.get('/v2/pipelines/:pipelineId/versions/:versionId/jobs', {
