@@ -12,7 +12,7 @@ export class ApiFailure extends Error {
   }
 }
 
-const TOKEN_KEY = 'sluice.console.token';
+export const TOKEN_KEY = 'sluice.console.token';
 
 /**
  * The token, in localStorage: a version's pipelineUIUrl opened in a new tab finds the session.
@@ -58,26 +58,31 @@ function failureOf(status: number, text: string): ApiFailure {
   return new ApiFailure({ status, code: `HTTP ${status}`, message: text.slice(0, 300) || `The service answered ${status}.` });
 }
 
-function headers(extra: Record<string, string> = {}, token = session.token()): Record<string, string> {
+function headers(extra: Record<string, string>, token: string | null): Record<string, string> {
   return token ? { authorization: `Bearer ${token}`, ...extra } : extra;
 }
 
-async function check(response: Response): Promise<string> {
+/** `token`: what the request carried. A 401 ends the session only when that was the session's token. */
+async function check(response: Response, token: string | null): Promise<string> {
   const text = await response.text();
-  if (response.status === 401) session.clear();
+  if (response.status === 401 && token !== null && token === session.token()) session.clear();
   if (!response.ok && response.status !== 304) throw failureOf(response.status, text);
   return text;
 }
 
-/** A JSON request to the API; the API's ErrorMessage is thrown as ApiFailure. */
-export async function api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+/**
+ * A JSON request to the API; the API's ErrorMessage is thrown as ApiFailure. `token`: another
+ * token than the session's, or null for none (the sign-in exchange).
+ */
+export async function api<T = unknown>(method: string, path: string, body?: unknown, token?: string | null): Promise<T> {
+  const sent = token === undefined ? session.token() : token;
   const response = await fetch(path, {
     method,
-    headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }, token ?? session.token()),
+    headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }, sent),
     body: body === undefined ? undefined : JSON.stringify(body),
     cache: 'no-store',
   });
-  const text = await check(response);
+  const text = await check(response, sent);
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
@@ -85,8 +90,9 @@ export type Fetched<T> = { changed: false } | { changed: true; body: T; etag: st
 
 /** GET with If-None-Match: `changed: false` when the service answers 304. */
 export async function getIfChanged<T>(path: string, etag: string | null): Promise<Fetched<T>> {
-  const response = await fetch(path, { headers: headers(etag ? { 'if-none-match': etag } : {}), cache: 'no-store' });
-  const text = await check(response);
+  const sent = session.token();
+  const response = await fetch(path, { headers: headers(etag ? { 'if-none-match': etag } : {}, sent), cache: 'no-store' });
+  const text = await check(response, sent);
   if (response.status === 304) return { changed: false };
   const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1] ?? null;
   return { changed: true, body: JSON.parse(text) as T, etag: response.headers.get('etag'), next };
@@ -96,11 +102,12 @@ export async function getIfChanged<T>(path: string, etag: string | null): Promis
 export function uploadJar<T>(file: File, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
+    const sent = session.token();
     request.open('POST', '/v2/packages');
-    for (const [name, value] of Object.entries(headers())) request.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(headers({}, sent))) request.setRequestHeader(name, value);
     request.upload.onprogress = (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total); };
     request.onload = () => {
-      if (request.status === 401) session.clear();
+      if (request.status === 401 && sent !== null && sent === session.token()) session.clear();
       if (request.status >= 200 && request.status < 300) resolve(JSON.parse(request.responseText) as T);
       else reject(failureOf(request.status, request.responseText));
     };

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, session } from './api.js';
+import { api, session, TOKEN_KEY } from './api.js';
 import { Link, navigate, usePath } from './router.js';
 import { CatalogsPage } from './pages/catalogs.js';
 import { EgressPage } from './pages/egress.js';
@@ -44,8 +44,18 @@ export function App() {
 
   useEffect(() => {
     const signedOut = () => { setToken(null); setMe(null); };
+    // Signed out (or in again) in another tab: the token is shared through localStorage.
+    const otherTab = (event: StorageEvent) => {
+      if (event.key !== TOKEN_KEY) return;
+      if (!event.newValue) signedOut();
+      else { setMe(null); setToken(event.newValue); }
+    };
     window.addEventListener('sluice:signed-out', signedOut);
-    return () => window.removeEventListener('sluice:signed-out', signedOut);
+    window.addEventListener('storage', otherTab);
+    return () => {
+      window.removeEventListener('sluice:signed-out', signedOut);
+      window.removeEventListener('storage', otherTab);
+    };
   }, []);
   useEffect(() => {
     if (token) api<Me>('GET', '/sluice/v1/console/me').then(setMe, () => undefined);

@@ -2,4 +2,7 @@ import { render } from 'preact';
 import { App } from './app.js';
 import './style.css';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The "Loading…" line the page carries until the script runs.
+root.textContent = '';
+render(<App />, root);

@@ -1,5 +1,5 @@
-import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { cloneElement, isValidElement, toChildArray, type ComponentChildren } from 'preact';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiFailure, type ErrorMessage } from './api.js';
 
 /** A state as a word with a colour: the word carries the meaning, the colour only helps. */
@@ -21,13 +21,22 @@ export function ErrorNote({ error }: { error?: ErrorMessage | null }) {
   );
 }
 
+/**
+ * A labelled control: the label names it (for/id) and the hint describes it (aria-describedby),
+ * so a screen reader reads the hint as a description, not as part of the name. The first child is
+ * the control (a datalist may follow).
+ */
 export function Field({ label, hint, children }: { label: string; hint?: string; children: ComponentChildren }) {
+  const id = useId();
+  const [control, ...rest] = toChildArray(children);
+  const described = hint ? `${id}-hint` : undefined;
   return (
-    <label class="field">
-      <span class="field-label">{label}</span>
-      {children}
-      {hint && <span class="hint">{hint}</span>}
-    </label>
+    <div class="field">
+      <label class="field-label" for={id}>{label}</label>
+      {isValidElement(control) ? cloneElement(control, { id, 'aria-describedby': described }) : control}
+      {rest}
+      {hint && <span class="hint" id={described}>{hint}</span>}
+    </div>
   );
 }
 

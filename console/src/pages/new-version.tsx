@@ -30,7 +30,8 @@ export function NewVersion({ pipelineId, created }: { me: Me; pipelineId: string
   const [cron, setCron] = useState('@daily');
   const [processing, setProcessing] = useState('changes');
   const { busy, error, run } = useAction();
-  const template = templates.data?.find((t) => t.id === templateId) ?? templates.data?.[0];
+  // The newest template first: most often the one just made.
+  const template = templates.data?.find((t) => t.id === templateId) ?? templates.data?.at(-1);
   const stream = template?.runtimeEnvironment.startsWith('stream');
 
   const submit = () => run(async () => {
@@ -57,7 +58,7 @@ export function NewVersion({ pipelineId, created }: { me: Me; pipelineId: string
         <Field label="Name"><input name="name" required value={name} onInput={(e) => setName(e.currentTarget.value)} /></Field>
         <Field label="Template" hint="Templates in state created">
           <select name="template" value={template?.id ?? ''} onChange={(e) => setTemplateId(e.currentTarget.value)}>
-            {(templates.data ?? []).map((t) => <option key={t.id} value={t.id}>{t.name} ({t.runtimeEnvironment})</option>)}
+            {[...(templates.data ?? [])].reverse().map((t) => <option key={t.id} value={t.id}>{t.name} ({t.runtimeEnvironment})</option>)}
           </select>
         </Field>
         {template?.inputCatalogIds.map((id) => (

@@ -22,7 +22,7 @@ export function SignInPage({ signedIn }: { signedIn(token: string, me: Me): void
     if (!code) return;
     history.replaceState(null, '', location.pathname);
     void run(async () => {
-      const { token } = await api<{ token: string }>('POST', '/console/sign-in', { code });
+      const { token } = await api<{ token: string }>('POST', '/console/sign-in', { code }, null);
       const me = await api<Me>('GET', '/sluice/v1/console/me', undefined, token);
       session.set(token);
       signedIn(token, me);

@@ -37,7 +37,7 @@ function Upload({ uploaded }: { uploaded(pkg: Package): void }) {
         <input type="file" name="jarPackage" accept=".jar,application/java-archive" required onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
       </Field>
       {progress !== null && (
-        <label class="field"><span class="field-label">Uploading {Math.round(progress * 100)} %</span><progress max={1} value={progress} /></label>
+        <Field label={`Uploading: ${Math.round(progress * 100)} %`}><progress max={1} value={progress} /></Field>
       )}
       <ErrorNote error={error} />
       <div class="buttons"><button type="submit" class="primary" disabled={!file || progress !== null}>Upload package</button></div>

@@ -150,7 +150,7 @@ export function VersionPage({ pipelineId, versionId }: { pipelineId: string; ver
               {view.snapshots.map((s) => <li key={s.id}><When at={s.created} /> snapshot <code>{s.id}</code> <span class="muted">({s.reason}, job {s.jobId.slice(0, 8)})</span></li>)}
             </ul>
           )}
-          <p>Latest checkpoint of the pipeline: {view.latestCheckpoint ? <><code>{view.latestCheckpoint.name}</code> <span class="muted">(job {view.latestCheckpoint.jobId.slice(0, 8)})</span></> : <span class="muted">none</span>}</p>
+          <p>Latest checkpoint of the pipeline's last job (what activating from the latest checkpoint starts from): {view.latestCheckpoint ? <><code>{view.latestCheckpoint.name}</code> <span class="muted">(job {view.latestCheckpoint.jobId.slice(0, 8)})</span></> : <span class="muted">none</span>}</p>
         </Section>
       )}
       <Section title="Logging"><LoggingLevel view={view} saved={refresh} /></Section>
