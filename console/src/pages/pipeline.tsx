@@ -5,6 +5,7 @@ import { usePoll } from '../poll.js';
 import { Link, navigate } from '../router.js';
 import { ConfirmDialog, ErrorNote, Section, StateBadge, useAction, When } from '../ui.js';
 import { NewVersion } from './new-version.js';
+import type { Version } from './version-types.js';
 
 export interface Pipeline {
   id: string;
@@ -12,17 +13,6 @@ export interface Pipeline {
   description?: string;
   groupId?: string;
   hrn: string;
-  created: string;
-}
-
-export interface Version {
-  id: string;
-  pipelineId: string;
-  name: string;
-  state: string;
-  versionNumber: number;
-  pipelineTemplateId: string;
-  nextJobAttempt?: string;
   created: string;
 }
 

@@ -1,22 +1,26 @@
+/** A version as `/v2` presents it (the fields the console shows). */
+export interface Version {
+  id: string;
+  pipelineId: string;
+  name: string;
+  state: string;
+  versionNumber: number;
+  pipelineTemplateId: string;
+  nextJobAttempt?: string;
+  created: string;
+}
+
 /** What GET /sluice/v1/console/pipelines/{id}/versions/{id} answers (src/http/console/version-view.ts). */
 export interface VersionView {
-  version: {
-    id: string;
-    pipelineId: string;
-    name: string;
-    state: string;
-    versionNumber: number;
-    pipelineTemplateId: string;
+  version: Version & {
     inputCatalogs: Record<string, string>;
     outputCatalogHRN: string;
     schedulerConfiguration?: { catalogTriggerOptions?: string; timeTriggerOptions?: { cronJobExpression: string; processingType: string } };
-    nextJobAttempt?: string;
     clusterConfiguration: Record<string, unknown>;
     customRuntimeConfiguration?: string;
     streamConfiguration?: Record<string, string>;
     pipelineUIUrl?: string;
     loggingConfiguration: { configuration: { loggers: { root: { level: string }; logger?: { name: string; level: string }[] } } };
-    created: string;
     updated: string;
   };
   kind: 'stream' | 'run-now' | 'scheduled';
