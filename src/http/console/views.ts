@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { notFound } from '../../domain/errors.js';
+import { badRequest, notFound } from '../../domain/errors.js';
 import { isUuid } from '../../domain/hrn.js';
 import { ownerOf } from '../../domain/owner.js';
 import { isOrgAdmin } from '../../auth/principal.js';
@@ -50,7 +50,7 @@ export function consoleViewRoutes(app: TypedApp, services: Services): void {
   app.get(`${prefix}/pipelines`, { schema: { ...hide, querystring: OverviewQuery, response: errors(400) } }, async (request, reply) => {
     const { search, state, after } = request.query;
     const cursor = after ? { created: new Date(after.slice(0, after.lastIndexOf('_'))), id: after.slice(after.lastIndexOf('_') + 1) } : undefined;
-    if (cursor && Number.isNaN(cursor.created.getTime())) throw notFound('Page', after!);
+    if (cursor && Number.isNaN(cursor.created.getTime())) throw badRequest(`"${after}" is not a page of this list: use the "next" of the previous page.`);
     const rows = await pipelineOverview(services.db, ownerOf(principal(request)), {
       search: search?.trim() || undefined, state: state as OverviewState | undefined, after: cursor, limit: PIPELINES_PAGE + 1,
     });
