@@ -170,16 +170,25 @@ describe('console in a browser [pglite]', () => {
     await region('Operations').locator('li').first().getByText('succeeded', { exact: true }).waitFor({ timeout: 60_000 });
     await notReloaded();
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // A narrow window: nothing wider than the window, so nothing to scroll sideways.
+    await page.setViewportSize({ width: 360, height: 800 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('shows the API\'s own error where an action is refused', async () => {
-    await page.getByRole('link', { name: 'counter', exact: true }).click();
-    await page.getByRole('button', { name: 'Delete pipeline' }).click();
-    await dialogButton('Delete').click();
+  it('shows the API\'s own error where an action is refused, all by keyboard', async () => {
+    await page.getByRole('link', { name: 'counter', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Delete pipeline' }).focus();
+    await page.keyboard.press('Enter');
+    // The dialog takes the focus to its first button, Delete: Enter confirms.
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Enter');
     await page.getByRole('dialog').getByRole('alert').getByText(/has an active version/).waitFor();
     await page.getByRole('dialog').getByText('E1412').waitFor();
-    await dialogButton('Cancel').click();
-    assert.equal(await page.getByRole('dialog').count(), 0);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'counter', exact: true }).waitFor();
   });
 
   it('shows another realm\'s token none of it', async () => {
