@@ -24,6 +24,8 @@ export interface Config {
   publicUrl?: string;
   /** Rows kept per kind (versions, pipelines, templates) by the read cache; 0 turns it off. */
   readCacheEntries: number;
+  /** How long the console's one-time sign-in link stays good (embedded default only); 0: no link. */
+  consoleLinkTtlMs: number;
   engine: EngineConfig;
 }
 
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     region: env.SLUICE_REGION || 'local',
     publicUrl: urlFrom(env, 'SLUICE_PUBLIC_URL'),
     readCacheEntries: intFrom(env, 'SLUICE_READ_CACHE', 10_000, { min: 0, max: 10_000_000 }),
+    consoleLinkTtlMs: intFrom(env, 'SLUICE_CONSOLE_LINK_TTL_MS', 15 * 60_000, { min: 0, max: DAY_MS }),
     engine: checkEngine(engineFrom(env)),
   };
 }

@@ -1,8 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { createVerifier } from './auth/verifier.js';
+import { createVerifier, resolveSecret, signToken } from './auth/verifier.js';
 import { createTokenIssuer } from './auth/token-issuer.js';
+import { SignInCodes } from './http/console/sign-in.js';
+import { CONSOLE_PATH } from './http/console/paths.js';
 import { buildApp, type App } from './http/app.js';
 import { loadRuntimeCatalog } from './runtime-catalog-file.js';
 import type { Services } from './services.js';
@@ -24,6 +26,11 @@ export interface RunningServer {
   app: App;
   database: Database;
   url: string;
+  /**
+   * The console's one-time sign-in link, on the embedded default (PGlite, tokens signed here):
+   * printed once by `sluice serve`, never logged.
+   */
+  signInLink?: string;
   close(): Promise<void>;
 }
 
@@ -70,7 +77,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
     tokenIssuer,
   };
-  const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
+  const signInCodes = embeddedSignIn(config);
+  const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger, signInCodes });
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   database.onFeedError = (error, what) => app.log.warn({ err: error }, `${what}; read cache off until it listens again`);
   database.onFeedRecovered = () => app.log.info('change feed listening again; read cache on');
@@ -124,5 +132,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
-  return { app, database, url, close };
+  const signInLink = signInCodes && `${config.publicUrl?.replace(/\/$/, '') ?? url}${CONSOLE_PATH}/sign-in#code=${signInCodes.issue()}`;
+  return { app, database, url, signInLink, close };
+}
+
+/**
+ * Sign-in codes for the console on the embedded default only: there the service signs its own
+ * tokens, and whoever runs it is its administrator (the token is `sluice token`'s default: realm
+ * SLUICE_REALM, subject local-user, role OrgAdmin, 12 hours). With PostgreSQL or a JWKS, tokens
+ * come from the operator's identity provider or `sluice token` and are pasted.
+ */
+function embeddedSignIn(config: Config): SignInCodes | undefined {
+  if (config.databaseUrl || config.jwksUrl || config.consoleLinkTtlMs === 0) return undefined;
+  const lifetimeMs = 12 * 3600 * 1000;
+  return new SignInCodes({
+    ttlMs: config.consoleLinkTtlMs,
+    issueToken: async () => ({
+      token: await signToken(await resolveSecret(config), { subject: 'local-user', realm: config.realm, roles: ['OrgAdmin'], expiresIn: '12h' }),
+      expiresAt: new Date(Date.now() + lifetimeMs),
+    }),
+  });
 }

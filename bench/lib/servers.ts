@@ -158,14 +158,14 @@ export function startSluice(options: SluiceOptions): Promise<BenchServer> {
   });
 }
 
-/** Plain Fastify with one constant JSON route at /constant (see bare-fastify.ts). */
-export function startBareFastify(logLevel: string): Promise<BenchServer> {
+/** Plain Fastify with one constant JSON route at /constant, and `/rows` from `rowsFile` when given (see bare-fastify.ts). */
+export function startBareFastify(logLevel: string, rowsFile?: string): Promise<BenchServer> {
   return startProcess({
-    name: `bare fastify (log ${logLevel})`,
+    name: `bare fastify (log ${logLevel}${rowsFile ? ', rows' : ''})`,
     script: BARE_FASTIFY,
     args: [],
-    env: { ...baseEnv(), LOG_LEVEL: logLevel },
-    readyPath: '/constant',
+    env: { ...baseEnv(), LOG_LEVEL: logLevel, ...(rowsFile ? { ROWS_FILE: rowsFile } : {}) },
+    readyPath: rowsFile ? '/rows' : '/constant',
   });
 }
 

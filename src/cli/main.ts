@@ -14,6 +14,10 @@ program
   .action(async () => {
     const config = loadConfig();
     const server = await startServer(config);
+    if (server.signInLink) {
+      // stdout, not the log: the one line that carries the code (never a token), as Jupyter prints its link.
+      process.stdout.write(`\nSluice console, one sign-in within ${Math.round(config.consoleLinkTtlMs / 60_000)} minutes:\n    ${server.signInLink}\n\n`);
+    }
     const stop = async (signal: string) => {
       server.app.log.info({ signal }, 'shutting down');
       await server.close();

@@ -9,6 +9,8 @@ import { trackAllowedMethods } from './allowed-methods.js';
 import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import { registerRequestIds, requestIdOf } from './request-ids.js';
 import { registerRoutes } from './routes/index.js';
+import { registerConsole } from './console/index.js';
+import type { SignInCodes } from './console/sign-in.js';
 
 export type App = FastifyInstance;
 
@@ -18,6 +20,8 @@ export interface AppOptions {
   logLevel: string;
   /** Off in benchmarks and quiet tests. */
   logger?: boolean;
+  /** The console's one-time sign-in codes (the embedded default only). */
+  signInCodes?: SignInCodes;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -86,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   await registerRoutes(app, options.services);
+  await registerConsole(app, options.services, options.signInCodes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   return app;

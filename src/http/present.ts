@@ -1,4 +1,5 @@
 import { hrnOf } from '../domain/hrn.js';
+import { versionPagePath } from './console/paths.js';
 import type { OperationRow, PipelineRow, PipelineVersionRow, TemplateRow } from '../store/schema.js';
 import type { PresentedJobRow } from '../store/jobs.js';
 import type { Job, Operation } from './schemas/operation.js';
@@ -56,7 +57,14 @@ export function presentTemplate(row: TemplateRow): Template {
   });
 }
 
-export function presentVersion(row: PipelineVersionRow, region: string): PipelineVersion {
+/** What a version's presentation depends on besides its row. */
+export interface VersionContext {
+  region: string;
+  /** Where the service is reached (see base-url.ts): `pipelineUIUrl` is the console's page of the version. */
+  baseUrl: string;
+}
+
+export function presentVersion(row: PipelineVersionRow, { region, baseUrl }: VersionContext): PipelineVersion {
   return compact({
     id: row.id,
     pipelineId: row.pipelineId,
@@ -75,6 +83,7 @@ export function presentVersion(row: PipelineVersionRow, region: string): Pipelin
     billingTag: row.billingTag ?? undefined,
     multiRegionEnabled: row.multiRegionEnabled,
     targetRegionId: region,
+    pipelineUIUrl: baseUrl + versionPagePath(row.pipelineId, row.id),
     created: iso(row.created),
     updated: iso(row.updated),
   });

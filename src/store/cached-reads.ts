@@ -1,5 +1,6 @@
 import type { Owner } from '../domain/owner.js';
 import type { ChangeListener } from './change-feed.js';
+import { CachedVersionLists } from './cached-version-lists.js';
 import type { Db } from './database.js';
 import { isKeyEnabled } from './apps.js';
 import { findPipeline, findPipelineById } from './pipelines.js';
@@ -27,12 +28,15 @@ export class CachedReads implements ChangeListener {
   private readonly templates: ReadCache<TemplateRow>;
   /** Whether an access key is enabled: asked on every request made with an app's token. */
   private readonly keys: ReadCache<{ enabled: boolean }>;
+  /** Whole lists of a pipeline's versions; a list holds many rows, so a tenth as many lists as rows. */
+  readonly versionLists: CachedVersionLists;
 
   constructor(private readonly db: Db, capacity: number) {
     this.versions = new ReadCache(capacity);
     this.pipelines = new ReadCache(capacity);
     this.templates = new ReadCache(capacity);
     this.keys = new ReadCache(capacity);
+    this.versionLists = new CachedVersionLists(db, capacity > 0 ? Math.max(1, Math.floor(capacity / 10)) : 0);
   }
 
   /** Whether the access key exists and is enabled; as `isKeyEnabled`. */
@@ -66,6 +70,7 @@ export class CachedReads implements ChangeListener {
 
   /** From the change feed: a committed update or delete of one row (or, without id, of any). */
   changed(table: string, id: string | undefined): void {
+    this.versionLists.changed(table, id);
     switch (table) {
       case 'pipeline_versions':
         if (id) this.versions.invalidate(id);
@@ -94,11 +99,13 @@ export class CachedReads implements ChangeListener {
 
   live(isLive: boolean): void {
     for (const cache of [this.versions, this.pipelines, this.templates, this.keys]) cache.setLive(isLive);
+    this.versionLists.live(isLive);
   }
 
   /** From the driver: this process committed changes to these tables. */
   committed(tables: Written): void {
     const touched = (name: string) => tables === 'all' || tables.has(name);
+    this.versionLists.committed(touched);
     if (touched('pipeline_versions') || touched('pipelines')) this.versions.clear();
     if (touched('pipelines')) this.pipelines.clear();
     if (touched('pipeline_templates')) this.templates.clear();

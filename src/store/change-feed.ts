@@ -4,7 +4,8 @@ import pg from 'pg';
 /**
  * The channel the triggers of migration 0005 notify on. One channel for every schema of a
  * database (a channel name could not hold a 63-character schema name as well), so each payload
- * names its schema: `<schema> <table> <id>`, or `<schema> <table> *` after a TRUNCATE.
+ * names its schema: `<schema> <table> <id>`, or `<schema> <table> *` after a TRUNCATE; a new
+ * version is announced as `<schema> pipeline_versions_of <pipelineId>` (migration 0013).
  */
 export const CHANGE_CHANNEL = 'sluice_changes';
 

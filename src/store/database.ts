@@ -18,6 +18,7 @@ import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 import * as m0008 from './migrations/0008_job_folders.js';
 import * as m0011 from './migrations/0011_apps.js';
+import * as m0013 from './migrations/0013_console.js';
 
 export type Db = Kysely<Tables>;
 
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0007_stream_state': m0007,
   '0008_job_folders': m0008,
   '0011_apps': m0011,
+  '0013_console': m0013,
 };
 
 // int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.

@@ -67,15 +67,6 @@ export async function insertVersion(db: Db, version: NewVersion): Promise<Pipeli
   });
 }
 
-export async function listVersions(db: Db, pipelineId: string): Promise<PipelineVersionRow[]> {
-  return db
-    .selectFrom('pipelineVersions')
-    .selectAll()
-    .where('pipelineId', '=', pipelineId)
-    .orderBy('versionNumber')
-    .execute();
-}
-
 /**
  * Deletes the version only while it is `ready` with no operation in flight; the caller learns
  * which it was. The pipeline is locked first, as operations are accepted under that same lock.

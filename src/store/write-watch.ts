@@ -10,7 +10,7 @@ import type {
   TransactionSettings,
 } from 'kysely';
 
-/** Tables (SQL names) a committed statement may have changed rows of; 'all' when it cannot be told. */
+/** Tables (SQL names) a committed statement may have inserted, changed or deleted rows of; 'all' when it cannot be told. */
 export type Written = ReadonlySet<string> | 'all';
 
 type Node = OperationNode & Record<string, any>;
@@ -29,8 +29,8 @@ function collect(node: Node, into: Set<string>): boolean {
     case 'SelectQueryNode':
       return true;
     case 'InsertQueryNode': {
-      // A plain insert adds rows under new ids, which no cached row can be; an upsert updates.
-      if (!node.onConflict?.updates && !node.onDuplicateKey && !node.replace) return true;
+      // A new row is under a new id, which no cached row can be, but it changes the lists that
+      // hold its table's rows (a pipeline's versions: store/cached-version-lists.ts).
       const name = tableName(node.into);
       if (name) into.add(name);
       return name !== undefined;

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       region: 'local',
       publicUrl: undefined,
       readCacheEntries: 10_000,
+      consoleLinkTtlMs: 900_000,
       engine: {
         replicaId: os.hostname(),
         tickMs: 500,
@@ -52,7 +53,7 @@ describe('loadConfig', () => {
     const empty = Object.fromEntries([
       'PORT', 'HOST', 'SLUICE_DATA_DIR', 'DATABASE_URL', 'SLUICE_DATABASE_SCHEMA', 'SLUICE_JWT_SECRET', 'SLUICE_JWKS_URL',
       'SLUICE_REALM', 'SLUICE_MAX_PACKAGE_BYTES', 'SLUICE_RUNTIME_CATALOG', 'SLUICE_LOG_LEVEL', 'SLUICE_PUBLIC_URL',
-      'SLUICE_READ_CACHE',
+      'SLUICE_READ_CACHE', 'SLUICE_CONSOLE_LINK_TTL_MS',
     ].map((name) => [name, '']));
     assert.deepEqual(loadConfig(empty), loadConfig({}));
   });
@@ -80,6 +81,8 @@ describe('loadConfig', () => {
     [{ SLUICE_PUBLIC_URL: 'http://sluice.internal:8080' }, { publicUrl: 'http://sluice.internal:8080' }],
     [{ SLUICE_READ_CACHE: '0' }, { readCacheEntries: 0 }],
     [{ SLUICE_READ_CACHE: '500' }, { readCacheEntries: 500 }],
+    [{ SLUICE_CONSOLE_LINK_TTL_MS: '0' }, { consoleLinkTtlMs: 0 }],
+    [{ SLUICE_CONSOLE_LINK_TTL_MS: '60000' }, { consoleLinkTtlMs: 60_000 }],
   ];
   for (const [env, expected] of read) {
     it(`reads ${JSON.stringify(env)}`, () => {

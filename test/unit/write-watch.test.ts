@@ -33,18 +33,18 @@ describe('WriteWatchingDialect', () => {
 
   const reset = () => reported.splice(0);
 
-  it('reports updates and deletes by table (SQL names), not reads or plain inserts', async () => {
+  it('reports inserts, updates and deletes by table (SQL names), not reads', async () => {
     reset();
     await db.selectFrom('pipelineVersions').selectAll().execute();
     await db.selectFrom('pipelines').select('id').forUpdate().execute();
-    await db.insertInto('pipelines').values({ id: 'p2', name: 'n' }).execute();
     await sql`select 1`.execute(db);
     assert.deepEqual(reported, []);
+    await db.insertInto('pipelines').values({ id: 'p2', name: 'n' }).execute();
     await db.updateTable('pipelineVersions').set({ name: 'm' }).where('id', '=', 'v').execute();
     await db.deleteFrom('pipelines').where('id', '=', 'p2').execute();
     await db.insertInto('pipelines').values({ id: 'p', name: 'x' })
       .onConflict((oc) => oc.column('id').doUpdateSet({ name: 'x' })).execute();
-    assert.deepEqual(reported, ['pipeline_versions', 'pipelines', 'pipelines']);
+    assert.deepEqual(reported, ['pipelines', 'pipeline_versions', 'pipelines', 'pipelines']);
   });
 
   it('reports raw SQL other than a read as a change to every table', async () => {

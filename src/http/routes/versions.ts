@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { catalogLabelProblems } from '../../domain/catalog-labels.js';
 import { clusterConfigurationProblems, withDefaults } from '../../domain/cluster-configuration.js';
 import { fieldError, notFound, preconditionFailed, validationError, type FieldError } from '../../domain/errors.js';
@@ -13,15 +14,17 @@ import type { Services } from '../../services.js';
 import type { PipelineVersionRow, TemplateRow } from '../../store/schema.js';
 import { findTemplate } from '../../store/templates.js';
 import * as store from '../../store/versions.js';
+import { idFromPath } from '../../domain/hrn.js';
 import { principal } from '../auth-hook.js';
+import { baseUrlOf } from '../base-url.js';
 import { pipelineFromPath, versionFromPath } from '../lookups.js';
-import { presentJob, presentOperation, presentVersion } from '../present.js';
+import { presentJob, presentOperation, presentVersion, type VersionContext } from '../present.js';
 import { serializeOnce } from '../serialize-once.js';
 import { latestJobs } from '../../store/jobs.js';
 import { latestOperations } from '../../store/operations.js';
-import { baseUrlOf } from '../base-url.js';
 import { errors, PipelineIdParams } from '../schemas/common.js';
-import { PipelineVersion, PipelineVersionInput, VerboseQuery, VersionParams } from '../schemas/version.js';
+import { PipelineVersion, PipelineVersionInput, VerboseQuery, VersionListQuery, VersionParams } from '../schemas/version.js';
+import { versionPageSender } from '../version-pages.js';
 import type { TypedApp } from './types.js';
 
 const tags = ['Pipeline versions'];
@@ -60,34 +63,45 @@ function checkVersion(services: Services, input: PipelineVersionInput, template:
 }
 
 /** `verbose=true`: each version with its latest operation and latest job. */
-async function presentVerbose(services: Services, rows: PipelineVersionRow[], baseUrl: string) {
+async function presentVerbose(services: Services, rows: readonly PipelineVersionRow[], context: VersionContext) {
   const ids = rows.map((row) => row.id);
   const [operations, jobs] = await Promise.all([latestOperations(services.db, ids), latestJobs(services.db, ids)]);
   return rows.map((row) => {
     const operation = operations.get(row.id);
     const job = jobs.get(row.id);
     return {
-      ...presentVersion(row, services.config.region),
+      ...presentVersion(row, context),
       latestOperation: operation ? presentOperation(operation) : undefined,
-      latestJob: job ? presentJob(job, services.config.region, baseUrl) : undefined,
+      latestJob: job ? presentJob(job, context.region, context.baseUrl) : undefined,
     };
   });
 }
 
 export function versionRoutes(app: TypedApp, services: Services): void {
   const region = services.config.region;
+  const contextOf = (request: FastifyRequest): VersionContext => ({ region, baseUrl: baseUrlOf(services, request) });
   const sendVersion = serializeOnce();
+  const sendPage = versionPageSender();
 
   app.get('/v2/pipelines/:pipelineId/versions', {
     schema: {
-      operationId: 'listPipelineVersions', tags, params: PipelineIdParams, querystring: VerboseQuery,
+      operationId: 'listPipelineVersions', tags, params: PipelineIdParams, querystring: VersionListQuery,
       response: { 200: Type.Array(Type.Ref(PipelineVersion)), ...errors(400, 404) },
     },
-  }, async (request) => {
-    const pipeline = await pipelineFromPath(services, principal(request), request.params.pipelineId);
-    const rows = await store.listVersions(services.db, pipeline.id);
-    if (request.query.verbose !== 'true') return rows.map((row) => presentVersion(row, region));
-    return presentVerbose(services, rows, baseUrlOf(services, request));
+  }, async (request, reply) => {
+    const caller = principal(request);
+    const { verbose, limit, after } = request.query;
+    const pipelineId = idFromPath('pipeline', caller.realm, request.params.pipelineId);
+    const paging = { limit: limit === undefined ? Infinity : Number(limit), afterNumber: after === undefined ? undefined : Number(after) };
+    const page = pipelineId ? await services.reads.versionLists.page(ownerOf(caller), pipelineId, paging) : undefined;
+    if (!page) throw notFound('Pipeline', request.params.pipelineId);
+    const context = contextOf(request);
+    if (page.nextAfter !== undefined) {
+      const next = new URLSearchParams({ ...(verbose ? { verbose } : {}), limit: String(limit), after: String(page.nextAfter) });
+      reply.header('link', `<${context.baseUrl}/v2/pipelines/${pipelineId}/versions?${next}>; rel="next"`);
+    }
+    if (verbose === 'true') return presentVerbose(services, page.rows, context);
+    return sendPage(request, reply, page, context);
   });
 
   app.post('/v2/pipelines/:pipelineId/versions', {
@@ -121,7 +135,7 @@ export function versionRoutes(app: TypedApp, services: Services): void {
       created: services.now(),
     });
     if (!row) throw notFound('Pipeline', request.params.pipelineId);
-    return reply.status(201).send(presentVersion(row, region));
+    return reply.status(201).send(presentVersion(row, contextOf(request)));
   });
 
   app.get('/v2/pipelines/:pipelineId/versions/:versionId', {
@@ -133,8 +147,9 @@ export function versionRoutes(app: TypedApp, services: Services): void {
     // verbose=true reads operations and jobs too, uncached: its version row is read fresh with them.
     const verbose = request.query.verbose === 'true';
     const { version } = await versionFromPath(services, principal(request), request.params, { cached: !verbose });
-    if (!verbose) return sendVersion(reply, version, () => presentVersion(version, region));
-    return (await presentVerbose(services, [version], baseUrlOf(services, request)))[0];
+    const context = contextOf(request);
+    if (!verbose) return sendVersion(reply, version, () => presentVersion(version, context), context.baseUrl);
+    return (await presentVerbose(services, [version], context))[0];
   });
 
   app.delete('/v2/pipelines/:pipelineId/versions/:versionId', {

@@ -93,3 +93,13 @@ export const VersionParams = Type.Object({
 });
 
 export const VerboseQuery = Type.Object({ verbose: Type.Optional(BooleanText) });
+
+/** Paging is a Sluice extension (the contract lists every version): without `limit`, all of them. */
+export const VersionListQuery = Type.Object({
+  verbose: Type.Optional(BooleanText),
+  limit: Type.Optional(Type.String({
+    pattern: '^([1-9][0-9]{0,2}|1000)$',
+    description: 'At most this many versions (1 to 1000); when more follow, the Link header (rel="next") names the next page',
+  })),
+  after: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$', description: 'Only versions with a greater versionNumber' })),
+});

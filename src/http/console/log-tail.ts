@@ -1,0 +1,66 @@
+import fs from 'node:fs/promises';
+
+/** Most of a log one answer carries; the console asks again from `next` for the rest. */
+export const MAX_LOG_CHUNK = 256 * 1024;
+/** Without `from`, the console starts this far before the end (a long log's tail). */
+export const TAIL_BYTES = 64 * 1024;
+
+export interface LogChunk {
+  /** The file's size when read. */
+  size: number;
+  /** Byte offset `text` starts at. */
+  from: number;
+  /** Byte offset to ask from next time. */
+  next: number;
+  text: string;
+}
+
+/**
+ * How many leading bytes of `bytes` are whole UTF-8 characters: a chunk cut inside a character
+ * leaves its first bytes to the next chunk instead of sending a replacement character.
+ */
+export function wholeCharacterLength(bytes: Uint8Array): number {
+  const end = bytes.length;
+  for (let back = 1; back <= Math.min(3, end); back++) {
+    const byte = bytes[end - back];
+    if ((byte & 0xc0) !== 0x80) {
+      // A lead byte `back` bytes from the end: is its character complete?
+      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+      return needed > back ? end - back : end;
+    }
+  }
+  return end;
+}
+
+/**
+ * A chunk of a job's log from byte `from` (without it: the last TAIL_BYTES, from a line start),
+ * at most MAX_LOG_CHUNK, ending on a whole character. A log not written yet is empty.
+ */
+export async function readLogTail(file: string, from?: number): Promise<LogChunk> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { size: 0, from: 0, next: 0, text: '' };
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const tail = from === undefined;
+    let start = Math.min(tail ? Math.max(0, size - TAIL_BYTES) : from, size);
+    const buffer = Buffer.alloc(Math.min(MAX_LOG_CHUNK, size - start));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    let bytes = buffer.subarray(0, bytesRead);
+    if (tail && start > 0) {
+      // Start at the first whole line of the tail.
+      const newline = bytes.indexOf(0x0a);
+      const skip = newline >= 0 ? newline + 1 : 0;
+      bytes = bytes.subarray(skip);
+      start += skip;
+    }
+    const whole = bytes.subarray(0, wholeCharacterLength(bytes));
+    return { size, from: start, next: start + whole.length, text: whole.toString('utf8') };
+  } finally {
+    await handle.close();
+  }
+}
