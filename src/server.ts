@@ -5,7 +5,7 @@ import { createVerifier } from './auth/verifier.js';
 import { buildApp, type App } from './http/app.js';
 import { loadRuntimeCatalog } from './runtime-catalog-file.js';
 import type { Services } from './services.js';
-import { migrate, openDatabase, type Database } from './store/database.js';
+import { migrate, openDatabase, pendingMigrations, type Database } from './store/database.js';
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
@@ -18,12 +18,43 @@ import { snapshotCollection } from './engine/snapshot-gc.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
+import { Metrics } from './telemetry/metrics.js';
+import { enginePassCheck, Readiness } from './telemetry/readiness.js';
+import { databaseAnswers } from './store/health.js';
+import { readStoreCounts } from './store/metric-counts.js';
 
 export interface RunningServer {
   app: App;
   database: Database;
   url: string;
   close(): Promise<void>;
+}
+
+/** The metrics registry (unless SLUICE_METRICS=off) and the readiness checks of this process. */
+function observe(config: Config, database: Database) {
+  const observability = {
+    metricsToken: config.observability.metricsToken,
+    readiness: new Readiness({ replicaId: config.engine.replicaId, store: database.kind }),
+    metrics: undefined as Metrics | undefined,
+    onCollectError: undefined as ((error: unknown) => void) | undefined,
+  };
+  if (config.observability.metrics) {
+    observability.metrics = new Metrics({
+      storeCounts: () => readStoreCounts(database.db),
+      onCollectError: (error) => observability.onCollectError?.(error),
+    });
+  }
+  observability.readiness
+    .add({ name: 'database', run: () => databaseAnswers(database.db) })
+    .add({
+      name: 'migrations',
+      async run() {
+        const pending = await pendingMigrations(database);
+        return pending.length === 0 ? { ok: true } : { ok: false, message: `not applied: ${pending.join(', ')}` };
+      },
+    })
+    .add(enginePassCheck(config.observability.engineStaleMs));
+  return observability;
 }
 
 export interface StartOptions {
@@ -67,7 +98,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     jobLogFile: (job) => runtime.logFile(locationOf(job)),
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
   };
-  const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger });
+  const observability = observe(config, database);
+  const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger, observability });
+  observability.onCollectError = (error) => app.log.warn({ err: error }, 'metrics: the store counts could not be read');
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   database.onFeedError = (error, what) => app.log.warn({ err: error }, `${what}; read cache off until it listens again`);
   database.onFeedRecovered = () => app.log.info('change feed listening again; read cache on');

@@ -9,6 +9,7 @@ import { trackAllowedMethods } from './allowed-methods.js';
 import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import { registerRequestIds, requestIdOf } from './request-ids.js';
 import { registerRoutes } from './routes/index.js';
+import { registerHttpMetrics, registerObservabilityRoutes, type Observability } from './observability.js';
 
 export type App = FastifyInstance;
 
@@ -18,6 +19,7 @@ export interface AppOptions {
   logLevel: string;
   /** Off in benchmarks and quiet tests. */
   logger?: boolean;
+  observability: Observability;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -58,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return json(request, text, done);
   });
   registerRequestIds(app);
+  if (options.observability.metrics) registerHttpMetrics(app, options.observability.metrics);
   registerErrorHandling(app, trackAllowedMethods(app));
   registerAuth(app, options.verifier);
 
@@ -87,6 +90,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await registerRoutes(app, options.services);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  registerObservabilityRoutes(app, options.observability);
   return app;
 }
