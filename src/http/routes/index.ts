@@ -10,6 +10,8 @@ import { Template } from '../schemas/template.js';
 import { PipelineVersion } from '../schemas/version.js';
 import { catalogRoutes } from './catalogs.js';
 import { egressRuleRoutes } from './egress-rules.js';
+import { eventRoutes } from './events.js';
+import { CloudEvent, EventPage } from '../schemas/event.js';
 import { jobRoutes } from './jobs.js';
 import { snapshotRoutes } from './snapshots.js';
 import { Snapshot } from '../schemas/snapshot.js';
@@ -26,7 +28,7 @@ import type { TypedApp } from './types.js';
 export async function registerRoutes(app: TypedApp, services: Services): Promise<void> {
   const shared = [
     ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template,
-    Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile,
+    Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile, CloudEvent, EventPage,
   ];
   for (const schema of shared) app.addSchema(schema);
   packageRoutes(app, services);
@@ -40,4 +42,5 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);
   catalogRoutes(app, services);
+  eventRoutes(app, services);
 }
