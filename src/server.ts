@@ -12,6 +12,7 @@ import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
 import { locationOf } from './engine/observation.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
+import { WebhookDeliverer } from './engine/webhook-deliverer.js';
 import { GarbageCollector } from './engine/garbage-collector.js';
 import { jobFolderCollection } from './engine/job-folder-gc.js';
 import { snapshotCollection } from './engine/snapshot-gc.js';
@@ -135,11 +136,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }),
     ],
   });
+  const deliverer = new WebhookDeliverer({ db: database.db, replicaId: engine.replicaId, settings: config.webhooks, clock, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
   triggers.start();
   collector.start();
+  await deliverer.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -148,6 +151,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await triggers?.stop();
       await collector.stop();
       await reconciler?.stop();
+      await deliverer.stop();
       runtime.close();
       await checker.idle();
       await database.close();

@@ -11,6 +11,8 @@ import { PipelineVersion } from '../schemas/version.js';
 import { catalogRoutes } from './catalogs.js';
 import { egressRuleRoutes } from './egress-rules.js';
 import { eventRoutes } from './events.js';
+import { webhookRoutes } from './webhooks.js';
+import { Webhook, WebhookDelivery } from '../schemas/webhook.js';
 import { CloudEvent, EventPage } from '../schemas/event.js';
 import { jobRoutes } from './jobs.js';
 import { snapshotRoutes } from './snapshots.js';
@@ -29,6 +31,7 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   const shared = [
     ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template,
     Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile, CloudEvent, EventPage,
+    Webhook, WebhookDelivery,
   ];
   for (const schema of shared) app.addSchema(schema);
   packageRoutes(app, services);
@@ -43,4 +46,5 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   egressRuleRoutes(app, services);
   catalogRoutes(app, services);
   eventRoutes(app, services);
+  webhookRoutes(app, services);
 }
