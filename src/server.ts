@@ -9,6 +9,7 @@ import { migrate, openDatabase, pendingMigrations, type Database } from './store
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
+import { fileJobLog } from './runtimes/job-log.js';
 import { locationOf } from './engine/observation.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
@@ -96,7 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     manualClock,
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake({ claim: true }),
-    jobLogFile: (job) => runtime.logFile(locationOf(job)),
+    jobLog: (job) => fileJobLog(runtime.logFile(locationOf(job))),
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
   };
   const observability = observe(config, database);

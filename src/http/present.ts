@@ -56,7 +56,8 @@ export function presentTemplate(row: TemplateRow): Template {
   });
 }
 
-export function presentVersion(row: PipelineVersionRow, region: string): PipelineVersion {
+/** `baseUrl` is where this service is reached: the version's `loggingUrl` (its newest job's log) starts with it. */
+export function presentVersion(row: PipelineVersionRow, region: string, baseUrl: string): PipelineVersion {
   return compact({
     id: row.id,
     pipelineId: row.pipelineId,
@@ -73,6 +74,7 @@ export function presentVersion(row: PipelineVersionRow, region: string): Pipelin
     streamConfiguration: row.streamConfiguration ?? undefined,
     runAsId: row.runAsId ?? undefined,
     billingTag: row.billingTag ?? undefined,
+    loggingUrl: `${baseUrl}/sluice/v1/pipelines/${row.pipelineId}/versions/${row.id}/log`,
     multiRegionEnabled: row.multiRegionEnabled,
     targetRegionId: region,
     created: iso(row.created),

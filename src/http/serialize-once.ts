@@ -6,15 +6,17 @@ import type { FastifyReply } from 'fastify';
  * row always makes the same bytes. Presenting and serializing a version was about a tenth of the
  * CPU of a cached GET version (npm run bench -- api-throughput). A row read from the database
  * (cache off or missed) is a new object: its entry is never hit again and goes with it (WeakMap).
+ * `variant` is whatever else the bytes depend on (the base URL of links): another variant of the
+ * same row is serialized again and replaces the first.
  */
-export function serializeOnce(): (reply: FastifyReply, row: object, present: () => unknown) => FastifyReply {
-  const serialized = new WeakMap<object, ReturnType<FastifyReply['serialize']>>();
-  return (reply, row, present) => {
-    let json = serialized.get(row);
+export function serializeOnce(): (reply: FastifyReply, row: object, present: () => unknown, variant?: string) => FastifyReply {
+  const serialized = new WeakMap<object, { variant: string; json: ReturnType<FastifyReply['serialize']> }>();
+  return (reply, row, present, variant = '') => {
+    let json = serialized.get(row)?.variant === variant ? serialized.get(row)!.json : undefined;
     if (json === undefined) {
       // The route's own serializer for this status: the same bytes Fastify would send.
       json = reply.serialize(present());
-      serialized.set(row, json);
+      serialized.set(row, { variant, json });
     }
     // A string with a JSON content type is sent as is (Fastify serializes only objects).
     return reply.type('application/json; charset=utf-8').send(json);

@@ -15,6 +15,7 @@ import { webhookRoutes } from './webhooks.js';
 import { Webhook, WebhookDelivery } from '../schemas/webhook.js';
 import { CloudEvent, EventPage } from '../schemas/event.js';
 import { jobRoutes } from './jobs.js';
+import { jobLogRoutes } from './job-logs.js';
 import { snapshotRoutes } from './snapshots.js';
 import { Snapshot } from '../schemas/snapshot.js';
 import { operationRoutes } from './operations.js';
@@ -41,6 +42,7 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   versionSettingsRoutes(app, services);
   operationRoutes(app, services);
   jobRoutes(app, services);
+  jobLogRoutes(app, services);
   snapshotRoutes(app, services);
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);

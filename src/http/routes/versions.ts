@@ -19,7 +19,7 @@ import { presentJob, presentOperation, presentVersion } from '../present.js';
 import { serializeOnce } from '../serialize-once.js';
 import { latestJobs } from '../../store/jobs.js';
 import { latestOperations } from '../../store/operations.js';
-import { baseUrlOf } from './jobs.js';
+import { baseUrlOf } from '../base-url.js';
 import { errors, PipelineIdParams } from '../schemas/common.js';
 import { PipelineVersion, PipelineVersionInput, VerboseQuery, VersionParams } from '../schemas/version.js';
 import type { TypedApp } from './types.js';
@@ -67,7 +67,7 @@ async function presentVerbose(services: Services, rows: PipelineVersionRow[], ba
     const operation = operations.get(row.id);
     const job = jobs.get(row.id);
     return {
-      ...presentVersion(row, services.config.region),
+      ...presentVersion(row, services.config.region, baseUrl),
       latestOperation: operation ? presentOperation(operation) : undefined,
       latestJob: job ? presentJob(job, services.config.region, baseUrl) : undefined,
     };
@@ -86,8 +86,9 @@ export function versionRoutes(app: TypedApp, services: Services): void {
   }, async (request) => {
     const pipeline = await pipelineFromPath(services, principal(request), request.params.pipelineId);
     const rows = await store.listVersions(services.db, pipeline.id);
-    if (request.query.verbose !== 'true') return rows.map((row) => presentVersion(row, region));
-    return presentVerbose(services, rows, baseUrlOf(services, request));
+    const base = baseUrlOf(services, request);
+    if (request.query.verbose !== 'true') return rows.map((row) => presentVersion(row, region, base));
+    return presentVerbose(services, rows, base);
   });
 
   app.post('/v2/pipelines/:pipelineId/versions', {
@@ -121,7 +122,7 @@ export function versionRoutes(app: TypedApp, services: Services): void {
       created: services.now(),
     });
     if (!row) throw notFound('Pipeline', request.params.pipelineId);
-    return reply.status(201).send(presentVersion(row, region));
+    return reply.status(201).send(presentVersion(row, region, baseUrlOf(services, request)));
   });
 
   app.get('/v2/pipelines/:pipelineId/versions/:versionId', {
@@ -133,8 +134,9 @@ export function versionRoutes(app: TypedApp, services: Services): void {
     // verbose=true reads operations and jobs too, uncached: its version row is read fresh with them.
     const verbose = request.query.verbose === 'true';
     const { version } = await versionFromPath(services, principal(request), request.params, { cached: !verbose });
-    if (!verbose) return sendVersion(reply, version, () => presentVersion(version, region));
-    return (await presentVerbose(services, [version], baseUrlOf(services, request)))[0];
+    const base = baseUrlOf(services, request);
+    if (!verbose) return sendVersion(reply, version, () => presentVersion(version, region, base), base);
+    return (await presentVerbose(services, [version], base))[0];
   });
 
   app.delete('/v2/pipelines/:pipelineId/versions/:versionId', {
