@@ -106,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   database.onFeedError = (error, what) => app.log.warn({ err: error }, `${what}; read cache off until it listens again`);
   database.onFeedRecovered = () => app.log.info('change feed listening again; read cache on');
+  database.onPoolError = (error) => app.log.warn({ err: error }, 'a pooled database connection broke; the next query reconnects');
   await checker.checkPending();
   triggers = new TriggerScheduler({
     db: database.db,

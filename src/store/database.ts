@@ -32,6 +32,8 @@ export interface Database {
   /** Told when the change feed loses its connection (the cache is off until it listens again). */
   onFeedError?: (error: unknown, what: string) => void;
   onFeedRecovered?: () => void;
+  /** Told when an idle pooled connection breaks (the server restarted, the network dropped). */
+  onPoolError?: (error: unknown) => void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,10 @@ export async function openDatabase(config: Config): Promise<Database> {
       max: 10,
       options: `-c search_path=${config.databaseSchema}`,
     });
+    // Without a listener, a broken idle connection is an unhandled 'error' event: the process would
+    // exit when PostgreSQL goes away for a moment. The pool drops the client; the next query
+    // opens a new connection (and readiness reports the database while it cannot).
+    pool.on('error', (error) => database?.onPoolError?.(error));
     const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PostgresDialect({ pool }), committed), plugins: plugins(), log });
     // Fail at start, with the reason, when the server cannot be reached.
     await sql`select 1`.execute(db);
