@@ -53,6 +53,8 @@ export interface WebhookConfig {
   retryWindowMs: number;
   /** How often the deliverer looks for work written by other replicas (its own wakes it at once). */
   pollMs: number;
+  /** Events (and their delivery logs) older than this are deleted, unless a delivery still waits. */
+  eventRetentionMs: number;
 }
 
 /**
@@ -187,6 +189,7 @@ function webhooksFrom(env: Env): WebhookConfig {
     backoffMaxMs: ms('SLUICE_WEBHOOK_BACKOFF_MAX_MS', 3_600_000),
     retryWindowMs: ms('SLUICE_WEBHOOK_RETRY_WINDOW_MS', DAY_MS, 30 * DAY_MS),
     pollMs: ms('SLUICE_WEBHOOK_POLL_MS', 1_000),
+    eventRetentionMs: intFrom(env, 'SLUICE_EVENT_RETENTION_MS', 30 * DAY_MS, { min: 1, max: 3650 * DAY_MS }),
   };
   if (config.backoffBaseMs > config.backoffMaxMs) {
     throw new Error(`SLUICE_WEBHOOK_BACKOFF_BASE_MS (${config.backoffBaseMs}) must not exceed SLUICE_WEBHOOK_BACKOFF_MAX_MS (${config.backoffMaxMs})`);

@@ -17,6 +17,7 @@ import { WebhookDeliverer } from './engine/webhook-deliverer.js';
 import { GarbageCollector } from './engine/garbage-collector.js';
 import { jobFolderCollection } from './engine/job-folder-gc.js';
 import { snapshotCollection } from './engine/snapshot-gc.js';
+import { eventCollection } from './engine/event-gc.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
@@ -133,6 +134,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: app.log,
     tasks: [
       snapshotCollection({ db: database.db, runtime, retentionMs: engine.snapshotRetentionMs, log: app.log }),
+      eventCollection({ db: database.db, retentionMs: config.webhooks.eventRetentionMs }),
       jobFolderCollection({
         db: database.db, runtime, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
       }),

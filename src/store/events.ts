@@ -60,3 +60,18 @@ export async function readEvents(db: Db, owner: Owner, options: { after: number;
   const rows = await query.execute();
   return { events: rows, next: rows.length > 0 ? rows[rows.length - 1].seq : options.after };
 }
+
+/**
+ * Deletes up to `limit` events older than `before` (oldest first) with their delivery logs, but
+ * never one a webhook delivery still waits to send. Returns how many went.
+ */
+export async function deleteOldEvents(db: Db, before: Date, limit: number): Promise<number> {
+  const result = await sql`
+    delete from events where seq in (
+      select e.seq from events e
+      where e.time < ${before}
+        and not exists (select 1 from webhook_deliveries d where d.event_seq = e.seq and d.state in ('pending', 'delivering'))
+      order by e.time
+      limit ${limit})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

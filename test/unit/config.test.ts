@@ -54,6 +54,7 @@ describe('loadConfig', () => {
         backoffMaxMs: 3_600_000,
         retryWindowMs: 24 * 3600 * 1000,
         pollMs: 1_000,
+        eventRetentionMs: 30 * 24 * 3600 * 1000,
       },
     } satisfies Config);
   });
