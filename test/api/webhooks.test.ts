@@ -144,16 +144,21 @@ describeOnStores('webhooks', (ctx) => {
 describeOnStores('webhook dead letters', (ctx) => {
   it('gives a delivery up once it has failed for the retry window, lists it as dead, and redelivers it on request', async () => {
     assert.equal((await ctx.api('POST', '/v2/egressRules', { body: [{ destination: '127.0.0.1' }] })).status, 201);
-    // A port nobody listens on: every attempt is refused.
-    const dead = await ctx.api('POST', '/sluice/v1/webhooks', { body: { url: 'http://127.0.0.1:9/nowhere', types: ['sluice.operation.accepted'] } });
+    // A port nobody listens on (any more): every attempt is refused.
+    const closed = await startReceiver();
+    const url = closed.url;
+    await closed.close();
+    const dead = await ctx.api('POST', '/sluice/v1/webhooks', { body: { url, types: ['sluice.operation.accepted'] } });
     assert.equal(dead.status, 201, dead.text);
     await makeOperationEvents(ctx.api, await scheduledVersion(ctx.api, 'dead-lettered'), 2);
     const letters = await waitFor(async () => {
       const rows = (await ctx.api('GET', `/sluice/v1/webhooks/${dead.body.id}/deliveries?state=dead`)).body;
       return rows.length === 2 ? rows : undefined;
     }, { timeoutMs: 30_000, what: 'two dead letters' });
-    assert.match(letters[0].lastError, /ECONNREFUSED|fetch failed/);
-    assert.ok(letters.every((d: any) => d.attempts >= 2), 'retried before being given up');
+    assert.match(letters[0].lastError, /ECONNREFUSED/);
+    // Retried until the window ran out (one that waited behind the other for most of the window
+    // may have had a single attempt).
+    assert.ok(letters.some((d: any) => d.attempts >= 2), JSON.stringify(letters));
     const detail = await ctx.api('GET', `/sluice/v1/webhooks/${dead.body.id}/deliveries/${letters[0].id}`);
     assert.equal(detail.body.attemptLog.length, detail.body.attempts);
     const again = await ctx.api('POST', `/sluice/v1/webhooks/${dead.body.id}/deliveries/${letters[0].id}/redeliver`);
