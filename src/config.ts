@@ -27,6 +27,36 @@ export interface Config {
   /** How long the console's one-time sign-in link stays good (embedded default only); 0: no link. */
   consoleLinkTtlMs: number;
   engine: EngineConfig;
+  observability: ObservabilityConfig;
+  webhooks: WebhookConfig;
+}
+
+/** README: "Metrics", "Health". */
+export interface ObservabilityConfig {
+  /** false (SLUICE_METRICS=off): no /metrics, no instruments listening. */
+  metrics: boolean;
+  /** When set, /metrics wants `Authorization: Bearer <this>`; otherwise it is open. */
+  metricsToken?: string;
+  /** Readiness fails when the engine has not finished a pass for this long. */
+  engineStaleMs: number;
+}
+
+/** README: "Events and webhooks". */
+export interface WebhookConfig {
+  /** Deliveries in flight at once on this replica. */
+  concurrency: number;
+  /** Of those, at most this many to one subscription, so a slow endpoint cannot take every slot. */
+  perSubscription: number;
+  timeoutMs: number;
+  /** First retry delay; each later one doubles, up to backoffMaxMs, each with ±50 % jitter. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** A delivery still failing this long after its event was written is dead-lettered. */
+  retryWindowMs: number;
+  /** How often the deliverer looks for work written by other replicas (its own wakes it at once). */
+  pollMs: number;
+  /** Events (and their delivery logs) older than this are deleted, unless a delivery still waits. */
+  eventRetentionMs: number;
 }
 
 /**
@@ -139,6 +169,36 @@ function engineFrom(env: Env): EngineConfig {
   };
 }
 
+function observabilityFrom(env: Env, engine: EngineConfig): ObservabilityConfig {
+  const token = env.SLUICE_METRICS_TOKEN || undefined;
+  if (token !== undefined && !/^[A-Za-z0-9_.~+/=-]{16,}$/.test(token)) {
+    throw new Error('SLUICE_METRICS_TOKEN must be at least 16 characters of A-Z a-z 0-9 _ . ~ + / = -');
+  }
+  const engineStaleMs = intFrom(env, 'SLUICE_READY_ENGINE_STALE_MS', Math.max(30_000, 10 * engine.tickMs), { min: 1, max: DAY_MS });
+  if (engineStaleMs <= engine.tickMs) {
+    throw new Error(`SLUICE_READY_ENGINE_STALE_MS (${engineStaleMs}) must be longer than SLUICE_ENGINE_TICK_MS (${engine.tickMs})`);
+  }
+  return { metrics: oneOf(env, 'SLUICE_METRICS', ['on', 'off'] as const, 'on') === 'on', metricsToken: token, engineStaleMs };
+}
+
+function webhooksFrom(env: Env): WebhookConfig {
+  const ms = (name: string, fallback: number, max = DAY_MS) => intFrom(env, name, fallback, { min: 1, max });
+  const config: WebhookConfig = {
+    concurrency: intFrom(env, 'SLUICE_WEBHOOK_CONCURRENCY', 16, { min: 1, max: 1000 }),
+    perSubscription: intFrom(env, 'SLUICE_WEBHOOK_PER_SUBSCRIPTION', 4, { min: 1, max: 1000 }),
+    timeoutMs: ms('SLUICE_WEBHOOK_TIMEOUT_MS', 10_000),
+    backoffBaseMs: ms('SLUICE_WEBHOOK_BACKOFF_BASE_MS', 10_000),
+    backoffMaxMs: ms('SLUICE_WEBHOOK_BACKOFF_MAX_MS', 3_600_000),
+    retryWindowMs: ms('SLUICE_WEBHOOK_RETRY_WINDOW_MS', DAY_MS, 30 * DAY_MS),
+    pollMs: ms('SLUICE_WEBHOOK_POLL_MS', 1_000),
+    eventRetentionMs: intFrom(env, 'SLUICE_EVENT_RETENTION_MS', 30 * DAY_MS, { min: 1, max: 3650 * DAY_MS }),
+  };
+  if (config.backoffBaseMs > config.backoffMaxMs) {
+    throw new Error(`SLUICE_WEBHOOK_BACKOFF_BASE_MS (${config.backoffBaseMs}) must not exceed SLUICE_WEBHOOK_BACKOFF_MAX_MS (${config.backoffMaxMs})`);
+  }
+  return config;
+}
+
 function checkEngine(engine: EngineConfig): EngineConfig {
   if (engine.catalogSource === 'hosted' && !engine.metadataUrl) {
     throw new Error('SLUICE_CATALOG_SOURCE=hosted needs SLUICE_METADATA_URL (with {catalogHrn} where the HRN goes)');
@@ -155,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new Error(`SLUICE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const engine = checkEngine(engineFrom(env));
   return {
     // 0 asks the system for a free port (the tests use it).
     port: intFrom(env, 'PORT', 8080, { min: 0, max: 65535 }),
@@ -172,6 +233,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: urlFrom(env, 'SLUICE_PUBLIC_URL'),
     readCacheEntries: intFrom(env, 'SLUICE_READ_CACHE', 10_000, { min: 0, max: 10_000_000 }),
     consoleLinkTtlMs: intFrom(env, 'SLUICE_CONSOLE_LINK_TTL_MS', 15 * 60_000, { min: 0, max: DAY_MS }),
-    engine: checkEngine(engineFrom(env)),
+    engine,
+    observability: observabilityFrom(env, engine),
+    webhooks: webhooksFrom(env),
   };
 }

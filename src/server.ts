@@ -8,19 +8,26 @@ import { CONSOLE_PATH } from './http/console/paths.js';
 import { buildApp, type App } from './http/app.js';
 import { loadRuntimeCatalog } from './runtime-catalog-file.js';
 import type { Services } from './services.js';
-import { migrate, openDatabase, type Database } from './store/database.js';
+import { migrate, openDatabase, pendingMigrations, type Database } from './store/database.js';
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
+import { fileJobLog } from './runtimes/job-log.js';
 import { locationOf } from './engine/observation.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
+import { WebhookDeliverer } from './engine/webhook-deliverer.js';
 import { GarbageCollector } from './engine/garbage-collector.js';
 import { jobFolderCollection } from './engine/job-folder-gc.js';
 import { snapshotCollection } from './engine/snapshot-gc.js';
+import { eventCollection } from './engine/event-gc.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
+import { Metrics } from './telemetry/metrics.js';
+import { enginePassCheck, Readiness } from './telemetry/readiness.js';
+import { databaseAnswers } from './store/health.js';
+import { readStoreCounts } from './store/metric-counts.js';
 
 export interface RunningServer {
   app: App;
@@ -32,6 +39,33 @@ export interface RunningServer {
    */
   signInLink?: string;
   close(): Promise<void>;
+}
+
+/** The metrics registry (unless SLUICE_METRICS=off) and the readiness checks of this process. */
+function observe(config: Config, database: Database) {
+  const observability = {
+    metricsToken: config.observability.metricsToken,
+    readiness: new Readiness({ replicaId: config.engine.replicaId, store: database.kind }),
+    metrics: undefined as Metrics | undefined,
+    onCollectError: undefined as ((error: unknown) => void) | undefined,
+  };
+  if (config.observability.metrics) {
+    observability.metrics = new Metrics({
+      storeCounts: () => readStoreCounts(database.db),
+      onCollectError: (error) => observability.onCollectError?.(error),
+    });
+  }
+  observability.readiness
+    .add({ name: 'database', run: () => databaseAnswers(database.db) })
+    .add({
+      name: 'migrations',
+      async run() {
+        const pending = await pendingMigrations(database);
+        return pending.length === 0 ? { ok: true } : { ok: false, message: `not applied: ${pending.join(', ')}` };
+      },
+    })
+    .add(enginePassCheck(config.observability.engineStaleMs));
+  return observability;
 }
 
 export interface StartOptions {
@@ -73,15 +107,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     manualClock,
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake({ claim: true }),
-    jobLogFile: (job) => runtime.logFile(locationOf(job)),
+    jobLog: (job) => fileJobLog(runtime.logFile(locationOf(job))),
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
     tokenIssuer,
   };
   const signInCodes = embeddedSignIn(config);
-  const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger, signInCodes });
+  const observability = observe(config, database);
+  const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger, signInCodes, observability });
+  observability.onCollectError = (error) => app.log.warn({ err: error }, 'metrics: the store counts could not be read');
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
   database.onFeedError = (error, what) => app.log.warn({ err: error }, `${what}; read cache off until it listens again`);
   database.onFeedRecovered = () => app.log.info('change feed listening again; read cache on');
+  database.onPoolError = (error) => app.log.warn({ err: error }, 'a pooled database connection broke; the next query reconnects');
   await checker.checkPending();
   triggers = new TriggerScheduler({
     db: database.db,
@@ -108,16 +145,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: app.log,
     tasks: [
       snapshotCollection({ db: database.db, runtime, retentionMs: engine.snapshotRetentionMs, log: app.log }),
+      eventCollection({ db: database.db, retentionMs: config.webhooks.eventRetentionMs }),
       jobFolderCollection({
         db: database.db, runtime, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
       }),
     ],
   });
+  const deliverer = new WebhookDeliverer({ db: database.db, replicaId: engine.replicaId, settings: config.webhooks, clock, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
   triggers.start();
   collector.start();
+  await deliverer.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -126,6 +166,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await triggers?.stop();
       await collector.stop();
       await reconciler?.stop();
+      await deliverer.stop();
       runtime.close();
       await checker.idle();
       await database.close();

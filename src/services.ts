@@ -4,6 +4,7 @@ import type { RuntimeCatalog } from './domain/runtime-catalog.js';
 import type { CachedReads } from './store/cached-reads.js';
 import type { Db } from './store/database.js';
 import type { JobRow } from './store/schema.js';
+import type { JobLog } from './runtimes/job-log.js';
 import type { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import type { ManualClock } from './engine/clock.js';
 import type { SweepKind, SweepKindStatus } from './engine/trigger-sweeps.js';
@@ -22,8 +23,8 @@ export interface Services {
   templateCreated(templateId: string): void;
   /** Tells the engine an operation was accepted, so it is taken at once rather than at the next tick. */
   operationAccepted(): void;
-  /** The file a job's output goes to (served as its loggingUrl). */
-  jobLogFile(job: JobRow): string;
+  /** A job's output (served at its loggingUrl), wherever its runtime keeps it. */
+  jobLog(job: JobRow): JobLog;
   /** The local catalog registry, when it is the catalog source. */
   catalogRegistry?: LocalCatalogRegistry;
   /** The manual clock, when SLUICE_CLOCK=manual. */

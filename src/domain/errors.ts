@@ -23,6 +23,7 @@ export const ErrorCodes = {
   preconditionFailed: 'E1412',
   payloadTooLarge: 'E1413',
   unsupportedMediaType: 'E1415',
+  rangeNotSatisfiable: 'E1416',
   internal: 'E1500',
   serviceUnavailable: 'E1503',
 } as const;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogVersionSource } from '../catalogs/source.js';
 import { asError } from '../domain/errors.js';
@@ -14,6 +15,7 @@ import { buildJobSpec, pinnedVersionsOf } from './job-spec.js';
 import { locationOf, loggingText, toObservation } from './observation.js';
 import { lookAtJob, withKeptSnapshot } from './stream-state.js';
 import { recordLoggingApplied } from '../store/stream-world.js';
+import { signals } from '../telemetry/signals.js';
 
 export interface EngineSettings extends ReconcileSettings {
   /** Names this replica: it owns the jobs it launched and the operations it claimed. */
@@ -99,7 +101,9 @@ export class Reconciler {
     }
     const due = this.due;
     this.due = { claim: false, all: false, versions: new Set() };
+    const started = performance.now();
     this.ticking = this.pass(due)
+      .then(() => signals.emit('engine.pass', { durationMs: performance.now() - started }))
       .catch((error) => this.deps.log.error({ err: asError(error) }, 'engine pass failed'))
       .finally(() => {
         this.ticking = undefined;

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { signals } from '../telemetry/signals.js';
 
 /** One pass of the scheduler over many versions: a catalog poll, or a cron check that took ticks. */
 export interface Sweep {
@@ -45,6 +46,7 @@ export class SweepLog {
       const status = this.kinds[kind];
       status.count++;
       status.last = { started, finished: now(), durationMs: performance.now() - t0, ...counts };
+      signals.emit('trigger.sweep', { kind, durationMs: status.last.durationMs, evaluated: counts.evaluated, jobsStarted: counts.jobsStarted });
     };
   }
 

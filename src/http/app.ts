@@ -11,6 +11,7 @@ import { registerRequestIds, requestIdOf } from './request-ids.js';
 import { registerRoutes } from './routes/index.js';
 import { registerConsole } from './console/index.js';
 import type { SignInCodes } from './console/sign-in.js';
+import { registerHttpMetrics, registerObservabilityRoutes, type Observability } from './observability.js';
 
 export type App = FastifyInstance;
 
@@ -22,6 +23,7 @@ export interface AppOptions {
   logger?: boolean;
   /** The console's one-time sign-in codes (the embedded default only). */
   signInCodes?: SignInCodes;
+  observability: Observability;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -62,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return json(request, text, done);
   });
   registerRequestIds(app);
+  if (options.observability.metrics) registerHttpMetrics(app, options.observability.metrics);
   registerErrorHandling(app, trackAllowedMethods(app));
   registerAuth(app, options.verifier, (keyId) => options.services.reads.keyEnabled(keyId));
 
@@ -92,6 +95,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerRoutes(app, options.services);
   await registerConsole(app, options.services, options.signInCodes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  registerObservabilityRoutes(app, options.observability);
   return app;
 }

@@ -81,6 +81,7 @@ export function presentVersion(row: PipelineVersionRow, { region, baseUrl }: Ver
     streamConfiguration: row.streamConfiguration ?? undefined,
     runAsId: row.runAsId ?? undefined,
     billingTag: row.billingTag ?? undefined,
+    loggingUrl: `${baseUrl}/sluice/v1/pipelines/${row.pipelineId}/versions/${row.id}/log`,
     multiRegionEnabled: row.multiRegionEnabled,
     targetRegionId: region,
     pipelineUIUrl: baseUrl + versionPagePath(row.pipelineId, row.id),

@@ -6,6 +6,8 @@ import type { FastifyReply } from 'fastify';
  * row always makes the same bytes. Presenting and serializing a version was about a tenth of the
  * CPU of a cached GET version (npm run bench -- api-throughput). A row read from the database
  * (cache off or missed) is a new object: its entry is never hit again and goes with it (WeakMap).
+ * `variant` is whatever else the bytes depend on (the base URL of links): another variant of the
+ * same row is serialized again and replaces the first.
  */
 export function serializeOnce(): (reply: FastifyReply, row: object, present: () => unknown, variant?: string) => FastifyReply {
   const serialized = new WeakMap<object, { variant: string | undefined; json: ReturnType<FastifyReply['serialize']> }>();

@@ -1,4 +1,5 @@
 import type { Owner } from '../domain/owner.js';
+import { signals, type CacheKind } from '../telemetry/signals.js';
 import type { ChangeListener } from './change-feed.js';
 import { CachedVersionLists } from './cached-version-lists.js';
 import type { Db } from './database.js';
@@ -10,6 +11,12 @@ import { findTemplate, findTemplateById } from './templates.js';
 import { findVersionWithOwner, findVisibleVersion, type VersionWithOwner } from './versions.js';
 import { isVisibleTo } from './visibility.js';
 import type { Written } from './write-watch.js';
+
+/** A read that went to the database because the cache is off (configured so, or its feed is down). */
+function off<T>(kind: CacheKind, read: Promise<T>): Promise<T> {
+  signals.emit('cache.read', { kind, result: 'off' });
+  return read;
+}
 
 /**
  * The rows behind GET version, GET pipeline and GET template, cached by id. Rows are cached
@@ -32,10 +39,10 @@ export class CachedReads implements ChangeListener {
   readonly versionLists: CachedVersionLists;
 
   constructor(private readonly db: Db, capacity: number) {
-    this.versions = new ReadCache(capacity);
-    this.pipelines = new ReadCache(capacity);
-    this.templates = new ReadCache(capacity);
-    this.keys = new ReadCache(capacity);
+    this.versions = new ReadCache(capacity, 'versions');
+    this.pipelines = new ReadCache(capacity, 'pipelines');
+    this.templates = new ReadCache(capacity, 'templates');
+    this.keys = new ReadCache(capacity, 'keys');
     this.versionLists = new CachedVersionLists(db, capacity > 0 ? Math.max(1, Math.floor(capacity / 10)) : 0);
   }
 
@@ -48,7 +55,7 @@ export class CachedReads implements ChangeListener {
 
   /** A version inside a pipeline the owner can see; as `findVisibleVersion`. */
   async visibleVersion(owner: Owner, pipelineId: string, versionId: string): Promise<PipelineVersionRow | undefined> {
-    if (!this.versions.live) return findVisibleVersion(this.db, owner, pipelineId, versionId);
+    if (!this.versions.live) return off('versions', findVisibleVersion(this.db, owner, pipelineId, versionId));
     const found = await this.versions.read(versionId, () => findVersionWithOwner(this.db, versionId));
     if (!found || found.row.pipelineId !== pipelineId || !isVisibleTo(owner, found.pipeline)) return undefined;
     return found.row;
@@ -56,14 +63,14 @@ export class CachedReads implements ChangeListener {
 
   /** As `findPipeline`. */
   async pipeline(owner: Owner, id: string): Promise<PipelineRow | undefined> {
-    if (!this.pipelines.live) return findPipeline(this.db, owner, id);
+    if (!this.pipelines.live) return off('pipelines', findPipeline(this.db, owner, id));
     const row = await this.pipelines.read(id, () => findPipelineById(this.db, id));
     return row && isVisibleTo(owner, row) ? row : undefined;
   }
 
   /** As `findTemplate`. */
   async template(owner: Owner, id: string): Promise<TemplateRow | undefined> {
-    if (!this.templates.live) return findTemplate(this.db, owner, id);
+    if (!this.templates.live) return off('templates', findTemplate(this.db, owner, id));
     const row = await this.templates.read(id, () => findTemplateById(this.db, id));
     return row && isVisibleTo(owner, row) ? row : undefined;
   }

@@ -53,7 +53,7 @@ export class CachedVersionLists {
   private readonly pipelineOf = new Map<string, string>();
 
   constructor(private readonly db: Db, capacity: number) {
-    this.lists = new ReadCache(capacity);
+    this.lists = new ReadCache(capacity, 'version-lists');
   }
 
   /** A page of the versions of a pipeline the owner can see; undefined when it cannot see it. */

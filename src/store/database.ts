@@ -14,11 +14,13 @@ import * as m0003 from './migrations/0003_catalogs_triggers.js';
 import * as m0004 from './migrations/0004_after_job.js';
 import * as m0005 from './migrations/0005_change_notify.js';
 import { WriteWatchingDialect, type Written } from './write-watch.js';
+import { signalQuery } from './query-signals.js';
 import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 import * as m0008 from './migrations/0008_job_folders.js';
 import * as m0011 from './migrations/0011_apps.js';
 import * as m0013 from './migrations/0013_console.js';
+import * as m0012 from './migrations/0012_events_webhooks.js';
 
 export type Db = Kysely<Tables>;
 
@@ -32,6 +34,8 @@ export interface Database {
   /** Told when the change feed loses its connection (the cache is off until it listens again). */
   onFeedError?: (error: unknown, what: string) => void;
   onFeedRecovered?: () => void;
+  /** Told when an idle pooled connection breaks (the server restarted, the network dropped). */
+  onPoolError?: (error: unknown) => void;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0008_job_folders': m0008,
   '0011_apps': m0011,
   '0013_console': m0013,
+  '0012_events_webhooks': m0012,
 };
 
 // int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.
@@ -65,13 +70,19 @@ export async function openDatabase(config: Config): Promise<Database> {
   const cacheOn = config.readCacheEntries > 0;
   let feed: ChangeFeed | undefined;
   let database: Database;
+  // Each statement's duration, for the store query metrics (none taken when metrics are off).
+  const log = config.observability.metrics ? signalQuery : undefined;
   if (config.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: 10,
       options: `-c search_path=${config.databaseSchema}`,
     });
-    const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PostgresDialect({ pool }), committed), plugins: plugins() });
+    // Without a listener, a broken idle connection is an unhandled 'error' event: the process would
+    // exit when PostgreSQL goes away for a moment. The pool drops the client; the next query
+    // opens a new connection (and readiness reports the database while it cannot).
+    pool.on('error', (error) => database?.onPoolError?.(error));
+    const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PostgresDialect({ pool }), committed), plugins: plugins(), log });
     // Fail at start, with the reason, when the server cannot be reached.
     await sql`select 1`.execute(db);
     await sql`create schema if not exists ${sql.id(config.databaseSchema)}`.execute(db);
@@ -93,7 +104,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   const folder = path.join(config.dataDir, 'pglite');
   await fs.mkdir(folder, { recursive: true });
   const pglite = await PGlite.create(folder, { parsers: { 20: (value: string) => Number(value) } });
-  const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PGliteDialect(pglite), committed), plugins: plugins() });
+  const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PGliteDialect(pglite), committed), plugins: plugins(), log });
   reads = new CachedReads(db, config.readCacheEntries);
   // Before Kysely's first query (see listenOnPglite).
   if (cacheOn) feed = await listenOnPglite(pglite, 'public', reads);
@@ -103,20 +114,32 @@ export async function openDatabase(config: Config): Promise<Database> {
   } };
 }
 
+const migratorOf = (database: Database) => new Migrator({
+  db: database.db as Kysely<unknown>,
+  // Without it Kysely would find another schema's migration tables and skip creating ours.
+  migrationTableSchema: database.schema,
+  provider: { getMigrations: async () => migrations },
+});
+
 /**
  * Brings the schema up to date. Kysely's migrator takes an advisory lock, so replicas
  * starting together apply each migration once and the others wait, then find nothing to do.
  */
 export async function migrate(database: Database): Promise<void> {
-  const migrator = new Migrator({
-    db: database.db as Kysely<unknown>,
-    // Without it Kysely would find another schema's migration tables and skip creating ours.
-    migrationTableSchema: database.schema,
-    provider: { getMigrations: async () => migrations },
-  });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migratorOf(database).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`);
   }
+}
+
+/**
+ * Migrations this code knows that the database has not applied (readiness). Read from Kysely's
+ * bookkeeping table directly: the migrator's own `getMigrations` first makes sure its tables
+ * exist, ~60 ms on PGlite, too much for a probe.
+ */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select name from ${sql.table(`${database.schema}.kysely_migration`)}`.execute(database.db);
+  const applied = new Set(rows.map((row) => row.name));
+  return Object.keys(migrations).filter((name) => !applied.has(name));
 }

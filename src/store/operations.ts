@@ -1,4 +1,6 @@
 import type { Db } from './database.js';
+import { operationEvent } from './event-records.js';
+import { appendEvents } from './events.js';
 import type { OperationRow } from './schema.js';
 
 export interface NewOperation {
@@ -38,7 +40,7 @@ export async function acceptUserOperation(
   return db.transaction().execute(async (trx) => {
     // The lock first, the reads after it: read in the locking statement, they would come from a
     // snapshot taken before the lock was granted and miss what the previous holder committed.
-    await trx.selectFrom('pipelines').select('id').where('id', '=', operation.pipelineId).forUpdate().execute();
+    const pipeline = await trx.selectFrom('pipelines').select(['id', 'home']).where('id', '=', operation.pipelineId).forUpdate().executeTakeFirst();
     const rows = await trx
       .selectFrom('pipelineVersions as v')
       .select((eb) => ['v.id', 'v.state', 'v.runMode', eb.exists(eb
@@ -50,7 +52,7 @@ export async function acceptUserOperation(
       .execute();
     const versions = rows.map(({ id, state, runMode }) => ({ id, state, runMode }));
     check({ versions, pendingVersionIds: rows.filter((r) => Boolean(r.pending)).map((r) => r.id) });
-    return trx
+    const row = await trx
       .insertInto('operations')
       .values({
         ...operation,
@@ -67,6 +69,8 @@ export async function acceptUserOperation(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await appendEvents(trx, [operationEvent('sluice.operation.accepted', row, pipeline?.home ?? null)], operation.created);
+    return row;
   });
 }
 

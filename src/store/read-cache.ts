@@ -1,3 +1,5 @@
+import { signals, type CacheKind } from '../telemetry/signals.js';
+
 /**
  * A bounded map of rows read from the store. Eviction is second-chance (CLOCK), an
  * approximation of least-recently-used: a hit only marks its entry, and when the map is full the
@@ -23,7 +25,8 @@ export class ReadCache<V> {
   private generation = 0;
   private isLive = false;
 
-  constructor(readonly capacity: number) {}
+  /** `kind` names the cache in the read-cache metrics (hits and misses of `read`). */
+  constructor(readonly capacity: number, readonly kind?: CacheKind) {}
 
   get live(): boolean {
     return this.isLive;
@@ -60,6 +63,7 @@ export class ReadCache<V> {
   /** The cached value, or `load()`'s result, stored when no invalidation happened while loading. */
   async read(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const hit = this.get(key);
+    if (this.kind) signals.emit('cache.read', { kind: this.kind, result: hit !== undefined ? 'hit' : this.isLive ? 'miss' : 'off' });
     if (hit !== undefined) return hit;
     const ticket = this.ticket();
     const value = await load();

@@ -202,6 +202,61 @@ export interface EgressAuditLogTable {
   principal: string;
 }
 
+export interface EventsTable {
+  seq: Generated<number>;
+  id: string;
+  realm: string;
+  /** The pipeline's project, so a project-scoped token reads only its project's events. */
+  home: string | null;
+  type: string;
+  source: string;
+  subject: string | null;
+  time: Timestamp;
+  pipelineId: string | null;
+  versionId: string | null;
+  data: Json<Record<string, unknown>>;
+}
+
+export interface WebhookSubscriptionsTable {
+  id: string;
+  realm: string;
+  url: string;
+  types: Json<string[]>;
+  /** The HMAC key deliveries are signed with (`whsec_` + base64); shown once, at creation. */
+  secret: string;
+  description: string | null;
+  createdBy: string;
+  created: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  subscriptionId: string;
+  eventSeq: number;
+  /** Deliveries with the same key (the event's version id, or '') go out one at a time, in order. */
+  orderingKey: string;
+  /** pending, delivering (claimed, with a lease), delivered, dead */
+  state: string;
+  attempts: number;
+  nextAttempt: Timestamp;
+  claimedBy: string | null;
+  leaseUntil: Timestamp | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  created: Timestamp;
+  ended: Timestamp | null;
+}
+
+export interface WebhookAttemptsTable {
+  deliveryId: string;
+  attempt: number;
+  at: Timestamp;
+  durationMs: number;
+  status: number | null;
+  error: string | null;
+  replica: string;
+}
+
 export interface Tables extends AppTables {
   packages: PackagesTable;
   pipelineTemplates: TemplatesTable;
@@ -214,6 +269,10 @@ export interface Tables extends AppTables {
   triggerDecisions: TriggerDecisionsTable;
   egressRules: EgressRulesTable;
   egressAuditLog: EgressAuditLogTable;
+  events: EventsTable;
+  webhookSubscriptions: WebhookSubscriptionsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  webhookAttempts: WebhookAttemptsTable;
 }
 
 export type PackageRow = Selectable<PackagesTable>;
@@ -226,3 +285,7 @@ export type OperationRow = Selectable<OperationsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type SnapshotRow = Selectable<SnapshotsTable>;
 export type TriggerDecisionRow = Selectable<TriggerDecisionsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;

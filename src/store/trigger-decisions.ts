@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import type { NewEvent } from '../domain/events.js';
+import { appendEvents } from './events.js';
 import type { Db } from './database.js';
 import type { TriggerDecisionRow } from './schema.js';
 
@@ -36,18 +39,60 @@ export async function previousDecisions(db: Db, versionIds: string[]): Promise<M
   return previous;
 }
 
+/**
+ * Writes new decisions and, in the same transaction, their events (`sluice.trigger.run` or
+ * `sluice.trigger.skipped`): a decision that only repeats the previous one is counted on its row
+ * (`repeatDecisions`) and makes no event, so an idle version polled every minute makes none.
+ */
 export async function recordDecisions(db: Db, decisions: Decision[]): Promise<void> {
   if (decisions.length === 0) return;
-  await db.insertInto('triggerDecisions').values(decisions.map((d) => ({
+  await db.transaction().execute(async (trx) => {
+    const rows = await trx.insertInto('triggerDecisions').values(decisions.map((d) => ({
+      versionId: d.versionId,
+      at: d.at,
+      trigger: d.trigger,
+      observed: JSON.stringify(d.observed),
+      decision: d.decision,
+      reason: d.reason,
+      jobId: d.jobId ?? null,
+      fingerprint: d.fingerprint,
+    }))).returning(['seq', 'versionId']).execute();
+    const owners = await trx.selectFrom('pipelineVersions as v')
+      .innerJoin('pipelines as p', 'p.id', 'v.pipelineId')
+      .select(['v.id', 'v.realm', 'v.pipelineId', 'p.home'])
+      .where('v.id', 'in', [...new Set(decisions.map((d) => d.versionId))])
+      .execute();
+    const ownerOf = new Map(owners.map((o) => [o.id, o]));
+    // A batch holds one decision per version (TriggerEvaluator), so the version finds its row.
+    const seqOf = new Map(rows.map((row) => [row.versionId, row.seq]));
+    const events = decisions.flatMap((d) => {
+      const owner = ownerOf.get(d.versionId);
+      return owner ? [decisionEvent(d, seqOf.get(d.versionId)!, owner)] : [];
+    });
+    await appendEvents(trx, events, decisions[0].at);
+  });
+}
+
+function decisionEvent(d: Decision, seq: number, owner: { realm: string; pipelineId: string; home: string | null }): NewEvent {
+  return {
+    id: randomUUID(),
+    type: d.decision === 'started' ? 'sluice.trigger.run' : 'sluice.trigger.skipped',
+    realm: owner.realm,
+    home: owner.home,
+    pipelineId: owner.pipelineId,
     versionId: d.versionId,
-    at: d.at,
-    trigger: d.trigger,
-    observed: JSON.stringify(d.observed),
-    decision: d.decision,
-    reason: d.reason,
-    jobId: d.jobId ?? null,
-    fingerprint: d.fingerprint,
-  }))).execute();
+    subject: `trigger-decisions/${seq}`,
+    time: d.at,
+    data: {
+      pipelineId: owner.pipelineId,
+      pipelineVersionId: d.versionId,
+      trigger: d.trigger,
+      decision: d.decision,
+      reason: d.reason,
+      observed: d.observed,
+      ...(d.jobId ? { jobId: d.jobId } : {}),
+    },
+  };
 }
 
 /** Later evaluations that came to the same decision: counted on its row, one statement for all. */

@@ -13,9 +13,9 @@ import type {
 /** Tables (SQL names) a committed statement may have inserted, changed or deleted rows of; 'all' when it cannot be told. */
 export type Written = ReadonlySet<string> | 'all';
 
-type Node = OperationNode & Record<string, any>;
+export type Node = OperationNode & Record<string, any>;
 
-function tableName(node: Node | undefined): string | undefined {
+export function tableName(node: Node | undefined): string | undefined {
   if (!node) return undefined;
   if (node.kind === 'AliasNode') return tableName(node.node);
   if (node.kind === 'TableNode') return node.table.identifier.name;

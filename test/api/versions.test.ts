@@ -182,9 +182,13 @@ describeOnStores('pipeline versions', (ctx) => {
   it('keeps versions and their settings across a restart', async () => {
     const v = (await ctx.api('POST', versions(), { body: body({ name: 'persist' }) })).body;
     await ctx.restart();
-    // The restarted server listens on another port: pipelineUIUrl names the new one.
-    const { pipelineUIUrl, ...again } = (await ctx.api('GET', `${versions()}/${v.id}`)).body;
-    assert.equal(pipelineUIUrl, `${ctx.server.url}/console/pipelines/${v.pipelineId}/versions/${v.id}`);
-    assert.deepEqual({ ...again, pipelineUIUrl: v.pipelineUIUrl }, v);
+    // The restarted server listens on another port: pipelineUIUrl and loggingUrl name the new one.
+    const again = (await ctx.api('GET', `${versions()}/${v.id}`)).body;
+    assert.equal(again.pipelineUIUrl, `${ctx.server.url}/console/pipelines/${v.pipelineId}/versions/${v.id}`);
+    assert.ok(again.loggingUrl.startsWith(`${ctx.server.url}/`), again.loggingUrl);
+    const withoutHost = (version: { loggingUrl: string; pipelineUIUrl: string }) => ({
+      ...version, loggingUrl: new URL(version.loggingUrl).pathname, pipelineUIUrl: new URL(version.pipelineUIUrl).pathname,
+    });
+    assert.deepEqual(withoutHost(again), withoutHost(v));
   });
 });

@@ -46,6 +46,17 @@ describe('loadConfig', () => {
         catalogPollMs: 60_000,
         clock: 'system',
       },
+      observability: { metrics: true, metricsToken: undefined, engineStaleMs: 30_000 },
+      webhooks: {
+        concurrency: 16,
+        perSubscription: 4,
+        timeoutMs: 10_000,
+        backoffBaseMs: 10_000,
+        backoffMaxMs: 3_600_000,
+        retryWindowMs: 24 * 3600 * 1000,
+        pollMs: 1_000,
+        eventRetentionMs: 30 * 24 * 3600 * 1000,
+      },
     } satisfies Config);
   });
 
@@ -83,6 +94,12 @@ describe('loadConfig', () => {
     [{ SLUICE_READ_CACHE: '500' }, { readCacheEntries: 500 }],
     [{ SLUICE_CONSOLE_LINK_TTL_MS: '0' }, { consoleLinkTtlMs: 0 }],
     [{ SLUICE_CONSOLE_LINK_TTL_MS: '60000' }, { consoleLinkTtlMs: 60_000 }],
+    [{ SLUICE_METRICS: 'off' }, { observability: { metrics: false, metricsToken: undefined, engineStaleMs: 30_000 } }],
+    [{ SLUICE_METRICS_TOKEN: 'scrape-token-0123456789' }, { observability: { metrics: true, metricsToken: 'scrape-token-0123456789', engineStaleMs: 30_000 } }],
+    [{ SLUICE_ENGINE_TICK_MS: '5000' }, {
+      engine: { ...loadConfig({}).engine, tickMs: 5000 },
+      observability: { metrics: true, metricsToken: undefined, engineStaleMs: 50_000 },
+    }],
   ];
   for (const [env, expected] of read) {
     it(`reads ${JSON.stringify(env)}`, () => {
@@ -124,6 +141,11 @@ describe('loadConfig', () => {
     [{ SLUICE_SNAPSHOT_GRACE_MS: '120000' }, /^SLUICE_SNAPSHOT_GRACE_MS \(120000\) must be shorter than SLUICE_OPERATION_TIMEOUT_MS \(120000\)$/],
     [{ SLUICE_STREAM_RESTART_LIMIT: 'three' }, /^SLUICE_STREAM_RESTART_LIMIT must be/],
     [{ SLUICE_SNAPSHOT_RETENTION_MS: '0' }, /^SLUICE_SNAPSHOT_RETENTION_MS must be/],
+    [{ SLUICE_METRICS: 'yes' }, /^SLUICE_METRICS must be one of on, off, got "yes"$/],
+    [{ SLUICE_METRICS_TOKEN: 'short' }, /^SLUICE_METRICS_TOKEN must be at least 16 characters/],
+    [{ SLUICE_READY_ENGINE_STALE_MS: '400' }, /^SLUICE_READY_ENGINE_STALE_MS \(400\) must be longer than SLUICE_ENGINE_TICK_MS \(500\)$/],
+    [{ SLUICE_WEBHOOK_BACKOFF_BASE_MS: '7200000' }, /^SLUICE_WEBHOOK_BACKOFF_BASE_MS \(7200000\) must not exceed SLUICE_WEBHOOK_BACKOFF_MAX_MS/],
+    [{ SLUICE_WEBHOOK_CONCURRENCY: '0' }, /^SLUICE_WEBHOOK_CONCURRENCY must be a whole number from 1 to 1000/],
   ];
   for (const [env, message] of refused) {
     it(`refuses ${JSON.stringify(env)}`, () => {

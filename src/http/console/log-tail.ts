@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import { bytesOf, type JobLog } from '../../runtimes/job-log.js';
 
 /** Most of a log one answer carries; the console asks again from `next` for the rest. */
 export const MAX_LOG_CHUNK = 256 * 1024;
@@ -36,31 +36,19 @@ export function wholeCharacterLength(bytes: Uint8Array): number {
  * A chunk of a job's log from byte `from` (without it: the last TAIL_BYTES, from a line start),
  * at most MAX_LOG_CHUNK, ending on a whole character. A log not written yet is empty.
  */
-export async function readLogTail(file: string, from?: number): Promise<LogChunk> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { size: 0, from: 0, next: 0, text: '' };
-    throw error;
+export async function readLogTail(log: JobLog, from?: number): Promise<LogChunk> {
+  const size = await log.size();
+  const tail = from === undefined;
+  let start = Math.min(tail ? Math.max(0, size - TAIL_BYTES) : from, size);
+  const length = Math.min(MAX_LOG_CHUNK, size - start);
+  let bytes = length > 0 ? await bytesOf(log.read(start, start + length - 1)) : Buffer.alloc(0);
+  if (tail && start > 0) {
+    // Start at the first whole line of the tail.
+    const newline = bytes.indexOf(0x0a);
+    const skip = newline >= 0 ? newline + 1 : 0;
+    bytes = bytes.subarray(skip);
+    start += skip;
   }
-  try {
-    const { size } = await handle.stat();
-    const tail = from === undefined;
-    let start = Math.min(tail ? Math.max(0, size - TAIL_BYTES) : from, size);
-    const buffer = Buffer.alloc(Math.min(MAX_LOG_CHUNK, size - start));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
-    let bytes = buffer.subarray(0, bytesRead);
-    if (tail && start > 0) {
-      // Start at the first whole line of the tail.
-      const newline = bytes.indexOf(0x0a);
-      const skip = newline >= 0 ? newline + 1 : 0;
-      bytes = bytes.subarray(skip);
-      start += skip;
-    }
-    const whole = bytes.subarray(0, wholeCharacterLength(bytes));
-    return { size, from: start, next: start + whole.length, text: whole.toString('utf8') };
-  } finally {
-    await handle.close();
-  }
+  const whole = bytes.subarray(0, wholeCharacterLength(bytes));
+  return { size, from: start, next: start + whole.length, text: whole.toString('utf8') };
 }

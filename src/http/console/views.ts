@@ -88,7 +88,7 @@ export function consoleViewRoutes(app: TypedApp, services: Services): void {
     if (!job) throw notFound('Job', jobId);
     if (job.folderRemoved) return sendJsonWithEtag(request, reply, JSON.stringify({ removed: iso(job.folderRemoved), size: 0, from: 0, next: 0, text: '' }));
     const from = request.query.from === undefined ? undefined : Number(request.query.from);
-    return sendJsonWithEtag(request, reply, JSON.stringify(await readLogTail(services.jobLogFile(job), from)));
+    return sendJsonWithEtag(request, reply, JSON.stringify(await readLogTail(services.jobLog(job), from)));
   });
 
   app.get(`${prefix}/packages`, { schema: hide }, async (request, reply) => {

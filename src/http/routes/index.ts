@@ -15,7 +15,12 @@ import { oauthTokenRoutes } from './oauth-token.js';
 import { packageReadRoutes } from './package-reads.js';
 import { AccessKey, App } from '../schemas/app.js';
 import { egressRuleRoutes } from './egress-rules.js';
+import { eventRoutes } from './events.js';
+import { webhookRoutes } from './webhooks.js';
+import { Webhook, WebhookDelivery } from '../schemas/webhook.js';
+import { CloudEvent, EventPage } from '../schemas/event.js';
 import { jobRoutes } from './jobs.js';
+import { jobLogRoutes } from './job-logs.js';
 import { snapshotRoutes } from './snapshots.js';
 import { Snapshot } from '../schemas/snapshot.js';
 import { operationRoutes } from './operations.js';
@@ -32,6 +37,8 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   const shared = [
     ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template,
     Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile, App, AccessKey,
+    Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile, CloudEvent, EventPage,
+    Webhook, WebhookDelivery,
   ];
   for (const schema of shared) app.addSchema(schema);
   packageRoutes(app, services);
@@ -41,6 +48,7 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   versionSettingsRoutes(app, services);
   operationRoutes(app, services);
   jobRoutes(app, services);
+  jobLogRoutes(app, services);
   snapshotRoutes(app, services);
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);
@@ -50,4 +58,6 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   apiLookupRoutes(app, services);
   // Its own plugin scope: the form-body parser it adds must not reach other routes.
   await app.register(async (scope) => oauthTokenRoutes(scope, services));
+  eventRoutes(app, services);
+  webhookRoutes(app, services);
 }
