@@ -37,7 +37,7 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   const shared = [
     ErrorMessage, ClusterConfiguration, Package, Pipeline, PipelineVersion, Template,
     Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile, App, AccessKey,
-    Operation, Job, Snapshot, EgressRule, AuditLogEntry, RuntimeEnvironment, ResourceProfile, CloudEvent, EventPage,
+    CloudEvent, EventPage,
     Webhook, WebhookDelivery,
   ];
   for (const schema of shared) app.addSchema(schema);
