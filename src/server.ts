@@ -17,10 +17,12 @@ import { locationOf } from './engine/observation.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
 import { WebhookDeliverer } from './engine/webhook-deliverer.js';
+import { FreshnessWatcher } from './engine/freshness-watcher.js';
 import { GarbageCollector } from './engine/garbage-collector.js';
 import { jobFolderCollection } from './engine/job-folder-gc.js';
 import { snapshotCollection } from './engine/snapshot-gc.js';
 import { eventCollection } from './engine/event-gc.js';
+import { versionCountFold } from './engine/version-count-fold.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
@@ -146,17 +148,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     tasks: [
       snapshotCollection({ db: database.db, runtime, retentionMs: engine.snapshotRetentionMs, log: app.log }),
       eventCollection({ db: database.db, retentionMs: config.webhooks.eventRetentionMs }),
+      versionCountFold({ db: database.db }),
       jobFolderCollection({
         db: database.db, runtime, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
       }),
     ],
   });
+  const freshness = new FreshnessWatcher({ db: database.db, source, clock, intervalMs: engine.catalogPollMs, log: app.log });
   const deliverer = new WebhookDeliverer({ db: database.db, replicaId: engine.replicaId, settings: config.webhooks, clock, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
   triggers.start();
   collector.start();
+  freshness.start();
   await deliverer.start();
 
   let closing: Promise<void> | undefined;
@@ -165,6 +170,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await app.close();
       await triggers?.stop();
       await collector.stop();
+      await freshness.stop();
       await reconciler?.stop();
       await deliverer.stop();
       runtime.close();
