@@ -37,15 +37,13 @@ describe('loadConfig', () => {
         leftoverGraceMs: 3_600_000,
         gcIntervalMs: 3_600_000,
         startTimeoutMs: 60_000,
-        java: 'java',
-        heapMbPerUnit: 256,
-        maxHeapMb: 2048,
         catalogSource: 'local',
         metadataUrl: undefined,
         metadataToken: undefined,
         catalogPollMs: 60_000,
         clock: 'system',
       },
+      localJvm: { java: 'java', heapMbPerUnit: 256, maxHeapMb: 2048, safetyPollMs: 500 },
       observability: { metrics: true, metricsToken: undefined, engineStaleMs: 30_000 },
       webhooks: {
         concurrency: 16,
@@ -82,7 +80,7 @@ describe('loadConfig', () => {
     [{ SLUICE_DATABASE_SCHEMA: 't_abc_12' }, { databaseSchema: 't_abc_12' }],
     [{ SLUICE_DATABASE_SCHEMA: '_x' }, { databaseSchema: '_x' }],
     [{ SLUICE_DATABASE_SCHEMA: 's'.repeat(63) }, { databaseSchema: 's'.repeat(63) }],
-    [{ SLUICE_JWT_SECRET: 'k' }, { jwtSecret: 'k' }],
+    [{ SLUICE_JWT_SECRET: 'k'.repeat(32) }, { jwtSecret: 'k'.repeat(32) }],
     [{ SLUICE_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' }, { jwksUrl: 'https://id.example.com/.well-known/jwks.json' }],
     [{ SLUICE_REALM: 'olp-1234' }, { realm: 'olp-1234' }],
     [{ SLUICE_MAX_PACKAGE_BYTES: '1048576' }, { maxPackageBytes: 1048576 }],
@@ -98,6 +96,7 @@ describe('loadConfig', () => {
     [{ SLUICE_METRICS_TOKEN: 'scrape-token-0123456789' }, { observability: { metrics: true, metricsToken: 'scrape-token-0123456789', engineStaleMs: 30_000 } }],
     [{ SLUICE_ENGINE_TICK_MS: '5000' }, {
       engine: { ...loadConfig({}).engine, tickMs: 5000 },
+      localJvm: { java: 'java', heapMbPerUnit: 256, maxHeapMb: 2048, safetyPollMs: 500 },
       observability: { metrics: true, metricsToken: undefined, engineStaleMs: 50_000 },
     }],
   ];
@@ -111,6 +110,8 @@ describe('loadConfig', () => {
   // [variables, the message, which must name the variable]
   const refused: [Record<string, string>, RegExp][] = [
     [{ PORT: 'http' }, /^PORT must be a whole number from 0 to 65535, got "http"$/],
+    [{ SLUICE_JWT_SECRET: 'k' }, /^SLUICE_JWT_SECRET must be at least 32 bytes, got 1/],
+    [{ SLUICE_JWT_SECRET: 'x'.repeat(31) }, /^SLUICE_JWT_SECRET must be at least 32 bytes, got 31/],
     [{ PORT: '-1' }, /^PORT must be a whole number/],
     [{ PORT: '80.5' }, /^PORT must be a whole number/],
     [{ PORT: '8080.0' }, /^PORT must be a whole number/],
