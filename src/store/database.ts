@@ -18,11 +18,8 @@ import { signalQuery } from './query-signals.js';
 import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 import * as m0008 from './migrations/0008_job_folders.js';
-<<<<<<< HEAD
-import * as m0010 from './migrations/0010_package_home.js';
-=======
 import * as m0009 from './migrations/0009_runtime_handle.js';
->>>>>>> seam
+import * as m0010 from './migrations/0010_package_home.js';
 import * as m0011 from './migrations/0011_apps.js';
 import * as m0013 from './migrations/0013_console.js';
 import * as m0012 from './migrations/0012_events_webhooks.js';
