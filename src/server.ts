@@ -26,7 +26,7 @@ import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
 import { Metrics } from './telemetry/metrics.js';
-import { enginePassCheck, Readiness } from './telemetry/readiness.js';
+import { enginePassCheck, Readiness, runtimeChecks, type CheckedRuntime } from './telemetry/readiness.js';
 import { databaseAnswers } from './store/health.js';
 import { readStoreCounts } from './store/metric-counts.js';
 
@@ -43,7 +43,7 @@ export interface RunningServer {
 }
 
 /** The metrics registry (unless SLUICE_METRICS=off) and the readiness checks of this process. */
-function observe(config: Config, database: Database) {
+function observe(config: Config, database: Database, runtimes: readonly CheckedRuntime[]) {
   const observability = {
     metricsToken: config.observability.metricsToken,
     readiness: new Readiness({ replicaId: config.engine.replicaId, store: database.kind }),
@@ -66,6 +66,7 @@ function observe(config: Config, database: Database) {
       },
     })
     .add(enginePassCheck(config.observability.engineStaleMs));
+  for (const check of runtimeChecks(runtimes)) observability.readiness.add(check);
   return observability;
 }
 
@@ -116,7 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     tokenIssuer,
   };
   const signInCodes = embeddedSignIn(config);
-  const observability = observe(config, database);
+  const observability = observe(config, database, runtimes.all());
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger, signInCodes, observability });
   observability.onCollectError = (error) => app.log.warn({ err: error }, 'metrics: the store counts could not be read');
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');

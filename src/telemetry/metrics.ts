@@ -107,6 +107,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly runtimeReachable = new Gauge({
+    name: 'sluice_runtime_reachable',
+    help: 'Whether each remote runtime (catalog binding) answered its last reachability check (1) or not (0); checked by /health/ready',
+    labelNames: ['runtime'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry });
     const signals = options.signals ?? processSignals;
@@ -122,6 +129,7 @@ export class Metrics {
       this.storeQueries.observe({ statement, table, outcome: failed ? 'error' : 'ok' }, seconds(durationMs));
     });
     signals.on('freshness.check', ({ durationMs }) => this.freshnessChecks.observe(seconds(durationMs)));
+    signals.on('runtime.reachability', ({ runtime, reachable }) => this.runtimeReachable.set({ runtime }, reachable ? 1 : 0));
     signals.on('cache.read', ({ kind, result }) => this.cacheReads.inc({ kind, result }));
     signals.on('events.appended', ({ types }) => {
       for (const type of types) this.eventsAppended.inc({ type });
