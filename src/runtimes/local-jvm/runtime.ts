@@ -3,7 +3,8 @@ import path from 'node:path';
 import { isUuid } from '../../domain/hrn.js';
 import type { ProcessStatus } from '../../domain/reconcile-types.js';
 import type { JobLocation, JobRuntime, JobSpec, ProcessHandle, StoredFolder } from '../runtime.js';
-import { javaArguments, jobMarker, WRAPPER_SCRIPT, type LocalJvmSettings } from './command.js';
+import { heapMb, javaArguments, jobMarker, WRAPPER_SCRIPT, type LocalJvmSettings } from './command.js';
+import type { JobSandbox, SandboxedCommand } from './sandbox/job-sandbox.js';
 import { applicationProperties, log4j2Config, pipelineConfig, pipelineJob } from './files.js';
 import { findProcessesWithArgument, isSameProcessAlive, procInfo } from './proc.js';
 import { JobLauncher, LauncherGone, type FolderPreparation } from './launcher.js';
@@ -28,9 +29,18 @@ export class LocalJvmRuntime implements JobRuntime {
   readonly name = 'local-jvm';
   private readonly exitListeners: ((jobId: string) => void)[] = [];
   private readonly state: LocalStreamState;
-  private readonly launcher = new JobLauncher((jobId) => this.exitListeners.forEach((listener) => listener(jobId)));
+  private readonly launcher = new JobLauncher((jobId) => {
+    void this.sandbox?.jobEnded(jobId);
+    this.exitListeners.forEach((listener) => listener(jobId));
+  });
 
-  constructor(private readonly jobsDir: string, private readonly snapshotsDir: string, private readonly settings: LocalJvmSettings) {
+  /** `sandbox`: how each job's command is wrapped (isolated or shared, README: "Job isolation"); none: run as is. */
+  constructor(
+    private readonly jobsDir: string,
+    private readonly snapshotsDir: string,
+    private readonly settings: LocalJvmSettings,
+    private readonly sandbox?: JobSandbox,
+  ) {
     this.state = new LocalStreamState(snapshotsDir);
   }
 
@@ -54,15 +64,18 @@ export class LocalJvmRuntime implements JobRuntime {
       PIPELINE_ID: spec.pipelineId,
     };
     for (const name of PASSED_ENV) if (process.env[name]) env[name] = process.env[name]!;
+    const logFile = path.join(workDir, LOG_FILE);
+    const plain = { command: this.settings.java, args: javaArguments(spec, workDir, this.settings), env };
+    const job: SandboxedCommand = this.sandbox ? await this.sandbox.wrap(spec, workDir, heapMb(spec.cluster, this.settings), { ...plain, logFile }) : plain;
     try {
       const spawned = await this.launcher.spawn({
         jobId: spec.jobId,
         command: 'sh',
-        args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, this.settings.java, ...javaArguments(spec, workDir, this.settings)],
+        args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, job.command, ...job.args],
         cwd: workDir,
-        env,
-        logFile: path.join(workDir, LOG_FILE),
-        prepare: this.folderFor(spec),
+        env: job.env,
+        logFile,
+        prepare: { ...this.folderFor(spec), owner: job.owner },
       });
       // The launched file says this attempt was started before (by an earlier run of the service):
       // never start it twice. The process is found by its marker, or its exit-code file tells how it
@@ -111,6 +124,7 @@ export class LocalJvmRuntime implements JobRuntime {
   /** Ends the launcher helper (jobs keep running). */
   close(): void {
     this.launcher.close();
+    this.sandbox?.close();
   }
 
   async observe(job: JobLocation): Promise<ProcessStatus> {
@@ -119,6 +133,7 @@ export class LocalJvmRuntime implements JobRuntime {
       return { status: 'not-launched' };
     }
     if (await isSameProcessAlive(job.pid, job.processStart)) return { status: 'alive' };
+    await this.sandbox?.jobEnded(job.jobId);
     const code = await this.exitCode(job.workDir);
     return code === null ? { status: 'vanished' } : { status: 'exited', code };
   }
