@@ -16,6 +16,7 @@ export function admitDestination(host: string, port: number, destinations: reado
   const checked = checkDestination(isIP(bare) === 6 ? `[${bare}]` : bare);
   if (!checked.ok) return { admitted: false, reason: `"${host}" ${checked.message}` };
   const name = checked.destination;
+  if (name.startsWith('*.')) return { admitted: false, reason: `"${host}" is a wildcard, not a host to connect to` };
   const rule = destinations.find((d) => d === name || (d.startsWith('*.') && name.endsWith(d.slice(1))));
   if (!rule) return { admitted: false, reason: `no egress rule of the realm admits ${name}` };
   return { admitted: true, rule, byName: checked.destinationType === 'host' };

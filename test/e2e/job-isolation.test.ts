@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { deploy, exampleJarPath, waitForJob } from '../helpers/lifecycle.js';
 import { multipartWith } from '../helpers/jars.js';
+import { TEST_SECRET } from '../helpers/server.js';
 import { describeOnStores, type SuiteContext } from '../helpers/suite.js';
 
 /**
@@ -46,6 +47,9 @@ interface ProbeRun {
 /** Sets the scene (another realm's package, another job, a rule for this machine's address) and runs the probe. */
 async function runProbe(ctx: SuiteContext, admitted: { url: string }): Promise<ProbeRun> {
   const dataDir = ctx.store.env.SLUICE_DATA_DIR;
+  // The suite's servers take their secret from SLUICE_JWT_SECRET (also a probe target, in the
+  // service's environment); the embedded default keeps it in this file, as here, mode 0600.
+  await fs.writeFile(path.join(dataDir, 'jwt-secret'), `${TEST_SECRET}\n`, { mode: 0o600 });
   const jar = await fs.readFile(exampleJarPath('batch-noop'));
   const otherPackage = await ctx.other('POST', '/v2/packages', { rawBody: multipartWith('jarPackage', 'other.jar', jar) });
   assert.equal(otherPackage.status, 201, otherPackage.text);
@@ -65,6 +69,7 @@ async function runProbe(ctx: SuiteContext, admitted: { url: string }): Promise<P
     'other-job': path.join(dataDir, 'jobs', firstJob.id, 'job.log'),
     'signal-service': String(ctx.server.process.pid),
     'refused-url': `http://127.0.0.1:${servicePort}/health/live`,
+    'unlisted-url': 'http://unlisted.example.com/',
     'admitted-url': admitted.url,
     'direct-connect': `${host}:${new URL(admitted.url).port}`,
   };
@@ -95,23 +100,25 @@ function withAdmittedHost(body: (admitted: { url: string }) => void): void {
 }
 
 withAdmittedHost((admitted) => {
-  // Without SLUICE_JWT_SECRET the service keeps its secret in the data folder: the file the probe goes for.
   describeOnStores('job isolation (isolated)', (ctx) => {
     it('runs the job as the job user in a sandbox that holds none of the service, other realms or other jobs', async () => {
       const ready = await ctx.api('GET', '/health/ready');
       assert.equal(ready.body.info.jobIsolation, 'isolated', 'this test runs as root with bubblewrap installed (CI does)');
       const run = await runProbe(ctx, admitted);
       assert.match(run.log, /^PROBE user sluice-job /m);
-      for (const name of ['secret-file', 'service-environ', 'other-package', 'packages-folder', 'other-job', 'signal-service', 'refused-url', 'direct-connect']) {
+      for (const name of ['secret-file', 'service-environ', 'other-package', 'other-job', 'signal-service', 'refused-url', 'unlisted-url', 'direct-connect']) {
         assert.equal(outcome(run, name).reached, false, `${name}: ${outcome(run, name).detail}`);
       }
-      assert.match(outcome(run, 'refused-url').detail, /HTTP 403/);
+      // Of the packages folder (three JARs by now) the job sees its own package only.
+      assert.equal((await fs.readdir(path.join(ctx.store.env.SLUICE_DATA_DIR, 'packages'))).length, 3);
+      assert.equal(outcome(run, 'packages-folder').detail, '1 entries');
+      assert.match(outcome(run, 'unlisted-url').detail, /HTTP 403/);
       assert.deepEqual(outcome(run, 'admitted-url'), { reached: true, detail: 'HTTP 200 hello from the admitted host' });
       // The refusal is a clear line in the job's log, and in the service's log with the job id.
-      assert.match(run.log, new RegExp(`^sluice egress: refused GET 127\\.0\\.0\\.1:${run.servicePort}: no egress rule of the realm admits 127\\.0\\.0\\.1$`, 'm'));
-      assert.match(ctx.server.output(), new RegExp(`egress refused for job [0-9a-f-]{36}: GET 127\\.0\\.0\\.1:${run.servicePort}`));
+      assert.match(run.log, /^sluice egress: refused GET unlisted\.example\.com:80: no egress rule of the realm admits unlisted\.example\.com$/m);
+      assert.match(ctx.server.output(), /egress refused for job [0-9a-f-]{36}: GET unlisted\.example\.com:80/);
     });
-  }, { env: { SLUICE_JWT_SECRET: undefined } });
+  });
 
   describeOnStores('job isolation (shared mode)', (ctx) => {
     it('says so at start and in /health/ready; the job reaches what the service can, the proxy is advisory', async () => {
@@ -119,13 +126,14 @@ withAdmittedHost((admitted) => {
       assert.equal(ready.body.info.jobIsolation, 'shared');
       assert.match(ctx.server.output(), /jobs run in SHARED mode \(SLUICE_JOB_ISOLATION=shared\)/);
       const run = await runProbe(ctx, admitted);
-      for (const name of ['secret-file', 'service-environ', 'other-package', 'packages-folder', 'other-job', 'signal-service', 'direct-connect']) {
+      for (const name of ['secret-file', 'service-environ', 'other-package', 'packages-folder', 'other-job', 'signal-service', 'refused-url', 'direct-connect']) {
         assert.equal(outcome(run, name).reached, true, `${name}: ${outcome(run, name).detail}`);
       }
-      // A job that uses the JVM's proxy settings still meets the rules; one that does not, does not.
-      assert.match(outcome(run, 'refused-url').detail, /HTTP 403/);
+      // What goes through the JVM's proxy settings still meets the rules; what does not (a plain
+      // socket, or loopback, which the JVM never proxies) is not stopped.
+      assert.match(outcome(run, 'unlisted-url').detail, /HTTP 403/);
       assert.equal(outcome(run, 'admitted-url').reached, true);
-      assert.match(run.log, /^sluice egress: refused GET 127\.0\.0\.1:\d+: no egress rule of the realm admits 127\.0\.0\.1$/m);
+      assert.match(run.log, /^sluice egress: refused GET unlisted\.example\.com:80: no egress rule of the realm admits unlisted\.example\.com$/m);
     });
-  }, { env: { SLUICE_JWT_SECRET: undefined, SLUICE_JOB_ISOLATION: 'shared' } });
+  }, { env: { SLUICE_JOB_ISOLATION: 'shared' } });
 });

@@ -33,6 +33,7 @@ public final class Probe {
         attempt(p, "other-job", target -> Files.readAllBytes(Path.of(target)).length + " bytes read");
         attempt(p, "signal-service", Probe::signal);
         attempt(p, "refused-url", target -> get(target));
+        attempt(p, "unlisted-url", target -> get(target));
         attempt(p, "admitted-url", target -> get(target));
         attempt(p, "direct-connect", Probe::direct);
     }
