@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ReconcileSettings } from './domain/reconcile-types.js';
-import type { LocalJvmSettings } from './runtimes/local-jvm/command.js';
+import type { LocalJvmMachineSettings } from './runtimes/local-jvm/settings.js';
 
 /** Everything the service reads from its environment, resolved once at start. */
 export interface Config {
@@ -16,6 +16,8 @@ export interface Config {
   jwksUrl?: string;
   realm: string;
   maxPackageBytes: number;
+  /** Most entries a package's zip may have (its central directory is read entry by entry). */
+  maxPackageEntries: number;
   runtimeCatalogFile?: string;
   logLevel: string;
   /** The one region this installation is (targetRegionId / actualRegionId). */
@@ -27,6 +29,8 @@ export interface Config {
   /** How long the console's one-time sign-in link stays good (embedded default only); 0: no link. */
   consoleLinkTtlMs: number;
   engine: EngineConfig;
+  /** The local JVM runtime's machine-wide settings (its own folder says what each means). */
+  localJvm: LocalJvmMachineSettings;
   observability: ObservabilityConfig;
   webhooks: WebhookConfig;
   jobIsolation: JobIsolationConfig;
@@ -79,10 +83,10 @@ export interface WebhookConfig {
 }
 
 /**
- * The engine's timings (README: "Engine", "Stream state"), with the settings `decide` and the
- * local JVM runtime take declared where they are used.
+ * The engine's timings (README: "Engine", "Stream state"), with the settings `decide` takes
+ * declared where they are used. Runtimes' settings are their own (`localJvm`, the catalog's bindings).
  */
-export interface EngineConfig extends ReconcileSettings, LocalJvmSettings {
+export interface EngineConfig extends ReconcileSettings {
   /** Names this replica; it owns the jobs it launched. Stable across restarts of the same host. */
   replicaId: string;
   tickMs: number;
@@ -165,7 +169,7 @@ function engineFrom(env: Env): EngineConfig {
   return {
     replicaId: env.SLUICE_REPLICA_ID || os.hostname(),
     tickMs: ms('SLUICE_ENGINE_TICK_MS', 500),
-    leaseMs: ms('SLUICE_OPERATION_LEASE_MS', 60_000),
+    leaseMs: ms('SLUICE_OPERATION_LEASE_MS', 30_000),
     operationTimeoutMs: ms('SLUICE_OPERATION_TIMEOUT_MS', 120_000),
     stopGraceMs: ms('SLUICE_STOP_GRACE_MS', 10_000),
     startTimeoutMs: ms('SLUICE_JOB_START_TIMEOUT_MS', 60_000),
@@ -177,14 +181,20 @@ function engineFrom(env: Env): EngineConfig {
     jobFolderRetentionMs: intFrom(env, 'SLUICE_JOB_FOLDER_RETENTION_MS', 7 * DAY_MS, { min: 1, max: 3650 * DAY_MS }),
     leftoverGraceMs: ms('SLUICE_LEFTOVER_GRACE_MS', 3_600_000),
     gcIntervalMs: ms('SLUICE_GC_INTERVAL_MS', 3_600_000),
-    java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
-    heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
-    maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),
     catalogSource: oneOf(env, 'SLUICE_CATALOG_SOURCE', ['local', 'hosted'] as const, 'local'),
     metadataUrl: env.SLUICE_METADATA_URL || undefined,
     metadataToken: env.SLUICE_METADATA_TOKEN || undefined,
     catalogPollMs: ms('SLUICE_CATALOG_POLL_MS', 60_000),
     clock: oneOf(env, 'SLUICE_CLOCK', ['system', 'manual'] as const, 'system'),
+  };
+}
+
+function localJvmFrom(env: Env): LocalJvmMachineSettings {
+  return {
+    java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
+    heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
+    maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),
+    safetyPollMs: intFrom(env, 'SLUICE_LOCAL_SAFETY_POLL_MS', 500, { min: 1, max: DAY_MS }),
   };
 }
 
@@ -229,6 +239,22 @@ function checkEngine(engine: EngineConfig): EngineConfig {
   return engine;
 }
 
+/**
+ * HS256 with a key shorter than its 32-byte hash lets anyone holding one token guess the key
+ * offline, then sign tokens for any realm: a short SLUICE_JWT_SECRET is refused, not warned
+ * about. (The generated secret of the embedded default is 32 random bytes.)
+ */
+export const MIN_JWT_SECRET_BYTES = 32;
+
+function jwtSecretFrom(env: Env): string | undefined {
+  const secret = env.SLUICE_JWT_SECRET || undefined;
+  const bytes = secret === undefined ? 0 : Buffer.byteLength(secret, 'utf8');
+  if (secret !== undefined && bytes < MIN_JWT_SECRET_BYTES) {
+    throw new Error(`SLUICE_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes, got ${bytes}: generate one with "openssl rand -base64 32"`);
+  }
+  return secret;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.SLUICE_LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -242,10 +268,11 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.SLUICE_DATA_DIR || './.sluice'),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: schemaFrom(env),
-    jwtSecret: env.SLUICE_JWT_SECRET || undefined,
+    jwtSecret: jwtSecretFrom(env),
     jwksUrl: urlFrom(env, 'SLUICE_JWKS_URL'),
     realm: env.SLUICE_REALM || 'local',
     maxPackageBytes: intFrom(env, 'SLUICE_MAX_PACKAGE_BYTES', 500 * 1024 * 1024, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+    maxPackageEntries: intFrom(env, 'SLUICE_MAX_PACKAGE_ENTRIES', 65_535, { min: 1, max: 10_000_000 }),
     runtimeCatalogFile: env.SLUICE_RUNTIME_CATALOG || undefined,
     logLevel,
     region: env.SLUICE_REGION || 'local',
@@ -253,6 +280,7 @@ export function loadConfig(env: Env = process.env): Config {
     readCacheEntries: intFrom(env, 'SLUICE_READ_CACHE', 10_000, { min: 0, max: 10_000_000 }),
     consoleLinkTtlMs: intFrom(env, 'SLUICE_CONSOLE_LINK_TTL_MS', 15 * 60_000, { min: 0, max: DAY_MS }),
     engine,
+    localJvm: localJvmFrom(env),
     observability: observabilityFrom(env, engine),
     webhooks: webhooksFrom(env),
     jobIsolation: jobIsolationFrom(env),

@@ -11,23 +11,24 @@ import type { Services } from './services.js';
 import { migrate, openDatabase, pendingMigrations, type Database } from './store/database.js';
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
-import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
+import { createRuntimeRegistry } from './runtimes/registry.js';
 import { JobSandbox, type IsolationReport } from './runtimes/local-jvm/sandbox/job-sandbox.js';
 import { listEgressRules } from './store/egress-rules.js';
-import { fileJobLog } from './runtimes/job-log.js';
-import { locationOf } from './engine/observation.js';
+import { runtimeJobOf } from './engine/observer.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
 import { WebhookDeliverer } from './engine/webhook-deliverer.js';
+import { FreshnessWatcher } from './engine/freshness-watcher.js';
 import { GarbageCollector } from './engine/garbage-collector.js';
 import { jobFolderCollection } from './engine/job-folder-gc.js';
 import { snapshotCollection } from './engine/snapshot-gc.js';
 import { eventCollection } from './engine/event-gc.js';
+import { versionCountFold } from './engine/version-count-fold.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
 import { Metrics } from './telemetry/metrics.js';
-import { enginePassCheck, Readiness } from './telemetry/readiness.js';
+import { enginePassCheck, Readiness, runtimeChecks, type CheckedRuntime } from './telemetry/readiness.js';
 import { databaseAnswers } from './store/health.js';
 import { readStoreCounts } from './store/metric-counts.js';
 
@@ -44,7 +45,7 @@ export interface RunningServer {
 }
 
 /** The metrics registry (unless SLUICE_METRICS=off) and the readiness checks of this process. */
-function observe(config: Config, database: Database) {
+function observe(config: Config, database: Database, runtimes: readonly CheckedRuntime[]) {
   const observability = {
     metricsToken: config.observability.metricsToken,
     readiness: new Readiness({ replicaId: config.engine.replicaId, store: database.kind }),
@@ -67,6 +68,7 @@ function observe(config: Config, database: Database) {
       },
     })
     .add(enginePassCheck(config.observability.engineStaleMs));
+  for (const check of runtimeChecks(runtimes)) observability.readiness.add(check);
   return observability;
 }
 
@@ -76,11 +78,15 @@ export interface StartOptions {
 
 /** Opens the store, migrates it, starts the engine's loops and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  // First: its launcher helper is forked while this process is still small.
-  const sandbox = new JobSandbox({ ...config.jobIsolation, dataDir: config.dataDir, java: config.engine.java });
-  const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), path.join(config.dataDir, 'snapshots'), config.engine, sandbox);
-  runtime.warmUp();
   const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
+  // Early: the local JVM's launcher helper is forked while this process is still small.
+  const jobSandbox = new JobSandbox({ ...config.jobIsolation, dataDir: config.dataDir, java: config.localJvm.java });
+  const runtimes = createRuntimeRegistry(catalog, {
+    dataDir: config.dataDir,
+    localJvm: config.localJvm,
+    jobSandbox,
+    warn: (message, error) => console.warn(message, error ?? ''),
+  });
   const verifier = await createVerifier(config);
   const tokenIssuer = await createTokenIssuer(config);
   const database = await openDatabase(config);
@@ -110,12 +116,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     manualClock,
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake({ claim: true }),
-    jobLog: (job) => fileJobLog(runtime.logFile(locationOf(job))),
+    jobLog: (job) => runtimes.forJob(job)?.log(runtimeJobOf(job)) ?? null,
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
     tokenIssuer,
   };
   const signInCodes = embeddedSignIn(config);
-  const observability = observe(config, database);
+  const observability = observe(config, database, runtimes.all());
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger, signInCodes, observability });
   observability.onCollectError = (error) => app.log.warn({ err: error }, 'metrics: the store counts could not be read');
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
@@ -123,7 +129,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   database.onFeedRecovered = () => app.log.info('change feed listening again; read cache on');
   database.onPoolError = (error) => app.log.warn({ err: error }, 'a pooled database connection broke; the next query reconnects');
   await checker.checkPending();
-  const isolation = await sandbox.start({
+  const isolation = await jobSandbox.start({
     rulesOf: async (realm) => (await listEgressRules(database.db, realm)).map((rule) => rule.destination),
     refused: (event) => app.log.warn(event, `egress refused for job ${event.jobId}: ${event.method} ${event.target}`),
   });
@@ -133,15 +139,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   triggers = new TriggerScheduler({
     db: database.db,
     source,
-    runtime,
+    runtimes,
     clock,
-    settings: { replicaId: config.engine.replicaId, pollMs: config.engine.catalogPollMs, startTimeoutMs: config.engine.startTimeoutMs },
+    settings: { replicaId: config.engine.replicaId, pollMs: config.engine.catalogPollMs, startTimeoutMs: config.engine.startTimeoutMs, leaseMs: config.engine.leaseMs },
     log: app.log,
     jobCreated: () => reconciler?.wake(),
   });
   reconciler = new Reconciler({
     db: database.db,
-    runtime,
+    runtimes,
     catalogSource: source,
     settings: config.engine,
     log: app.log,
@@ -154,19 +160,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     intervalMs: engine.gcIntervalMs,
     log: app.log,
     tasks: [
-      snapshotCollection({ db: database.db, runtime, retentionMs: engine.snapshotRetentionMs, log: app.log }),
+      snapshotCollection({ db: database.db, runtimes, retentionMs: engine.snapshotRetentionMs, log: app.log }),
       eventCollection({ db: database.db, retentionMs: config.webhooks.eventRetentionMs }),
+      versionCountFold({ db: database.db }),
       jobFolderCollection({
-        db: database.db, runtime, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
+        db: database.db, runtimes, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
       }),
     ],
   });
+  const freshness = new FreshnessWatcher({ db: database.db, source, clock, intervalMs: engine.catalogPollMs, log: app.log });
   const deliverer = new WebhookDeliverer({ db: database.db, replicaId: engine.replicaId, settings: config.webhooks, clock, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
   triggers.start();
   collector.start();
+  freshness.start();
   await deliverer.start();
 
   let closing: Promise<void> | undefined;
@@ -175,9 +184,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await app.close();
       await triggers?.stop();
       await collector.stop();
+      await freshness.stop();
       await reconciler?.stop();
       await deliverer.stop();
-      runtime.close();
+      await runtimes.close();
       await checker.idle();
       await database.close();
     })();

@@ -4,7 +4,7 @@ import type { CatalogVersionSource } from '../catalogs/source.js';
 import {
   decisionFingerprint, evaluate, inputVersionsOf, repeatsPrevious, type Observed, type Trigger,
 } from '../domain/trigger-decision.js';
-import type { JobRuntime } from '../runtimes/runtime.js';
+import type { RuntimeRegistry } from '../runtimes/registry.js';
 import type { Db } from '../store/database.js';
 import { previousDecisions, pruneDecisions, recordDecisions, repeatDecisions, type Decision } from '../store/trigger-decisions.js';
 import { jobFactsOf, startScheduledRun, type JobFacts, type ScheduledVersion, type StartOutcome } from '../store/triggers.js';
@@ -20,10 +20,12 @@ export const DECISIONS_KEPT = 100;
 export interface EvaluatorDeps {
   db: Db;
   source: CatalogVersionSource;
-  runtime: JobRuntime;
+  runtimes: RuntimeRegistry;
   clock: Clock;
   replicaId: string;
   startTimeoutMs: number;
+  /** The lease a job on a remote runtime starts with (store/operations.ts). */
+  leaseMs: number;
   log: FastifyBaseLogger;
   /** A job was created: the reconciler launches it. */
   jobCreated(): void;
@@ -132,15 +134,17 @@ export class TriggerEvaluator {
   private start(
     version: ScheduledVersion, trigger: Trigger, jobId: string, lastJobId: string | null, reason: string, catalogVersions: Record<string, unknown>,
   ): Promise<StartOutcome> {
-    const { runtime, clock, replicaId, startTimeoutMs } = this.deps;
+    const { runtimes, clock, replicaId, startTimeoutMs, leaseMs } = this.deps;
     const at = clock.now();
     return startScheduledRun(this.deps.db, {
       versionId: version.id,
       jobId,
       lastJobId,
-      runtime: runtime.name,
+      runtimeFor: (environment) => {
+        const runtime = runtimes.forEnvironment(environment);
+        return { runtime: runtime.name, leaseUntil: runtime.local ? null : new Date(at.getTime() + leaseMs) };
+      },
       owner: replicaId,
-      workDir: runtime.workDirOf(jobId),
       executionMode: trigger === 'cron' ? 'time-schedule' : 'scheduled',
       catalogVersions,
       message: `${trigger}: ${reason}`,

@@ -4,7 +4,7 @@ import { nextFire, nextFireOf } from '../domain/cron.js';
 import { asError } from '../domain/errors.js';
 import type { Trigger } from '../domain/trigger-decision.js';
 import { baselineAfterSuccess } from '../domain/version-resolver.js';
-import type { JobRuntime } from '../runtimes/runtime.js';
+import type { RuntimeRegistry } from '../runtimes/registry.js';
 import type { Db } from '../store/database.js';
 import type { PipelineVersionRow } from '../store/schema.js';
 import {
@@ -20,12 +20,13 @@ export interface TriggerSettings {
   /** Safety-net poll of the catalogs (SLUICE_CATALOG_POLL_MS), with ±10 % jitter. */
   pollMs: number;
   startTimeoutMs: number;
+  leaseMs: number;
 }
 
 export interface TriggerDeps {
   db: Db;
   source: CatalogVersionSource;
-  runtime: JobRuntime;
+  runtimes: RuntimeRegistry;
   clock: Clock;
   settings: TriggerSettings;
   log: FastifyBaseLogger;
@@ -71,10 +72,11 @@ export class TriggerScheduler {
     this.evaluator = new TriggerEvaluator({
       db: deps.db,
       source: deps.source,
-      runtime: deps.runtime,
+      runtimes: deps.runtimes,
       clock: deps.clock,
       replicaId: deps.settings.replicaId,
       startTimeoutMs: deps.settings.startTimeoutMs,
+      leaseMs: deps.settings.leaseMs,
       log: deps.log,
       jobCreated: deps.jobCreated,
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Plan, Restore } from '../domain/reconcile-types.js';
 import type { Db } from './database.js';
+import { appendEvents } from './events.js';
 import type { JobRow, PipelineVersionRow, Tables } from './schema.js';
 import type { VersionWorld } from './version-world.js';
 
@@ -14,7 +15,8 @@ export interface NewJobDetails {
   versionId: string;
   runtime: string;
   owner: string;
-  workDir: string;
+  /** Remote runtimes: until when `owner` holds the job (store/operations.ts); null for a local job. */
+  leaseUntil: Date | null;
   startDeadline: Date;
   catalogVersions: Record<string, unknown> | null;
   restore?: Restore;
@@ -27,8 +29,9 @@ export interface Applied {
 }
 
 /**
- * Writes a plan's database part in one transaction: the job, the version, the operation and
- * any service operation change together or not at all.
+ * Writes a plan's database part in one transaction: the job, the version, the operation, any
+ * service operation and the plan's events change together or not at all. A plain writer: the
+ * plan (completed by domain/plan-writes.ts) says every value; nothing here decides one.
  */
 export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Date, newJob?: NewJobDetails, snapshot?: KeptSnapshotRecord): Promise<Applied> {
   const { version, operation, job } = world;
@@ -89,9 +92,8 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       highAvailability: options.highAvailability === true,
       runtime: newJob.runtime,
       owner: newJob.owner,
-      workDir: newJob.workDir,
-      pid: null,
-      processStart: null,
+      leaseUntil: newJob.leaseUntil,
+      handle: null,
       exitCode: null,
       stopRequested: null,
       stopDeadline: null,
@@ -111,7 +113,8 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       ...(jobChange.message !== undefined ? { message: jobChange.message } : {}),
       ...(jobChange.exitCode !== undefined ? { exitCode: jobChange.exitCode } : {}),
       ...(jobChange.stopRequested !== undefined ? { stopRequested: jobChange.stopRequested, stopDeadline: jobChange.stopDeadline ?? null } : {}),
-      ...(jobChange.latestCheckpoint !== undefined ? { latestCheckpoint: jobChange.latestCheckpoint } : {}),
+      ...(jobChange.latestCheckpoint !== undefined
+        ? { latestCheckpoint: jobChange.latestCheckpoint.location, latestCheckpointName: jobChange.latestCheckpoint.name } : {}),
       ...(jobChange.relaunch ? relaunched(jobChange.relaunch, job.attempt) : {}),
       ...(ends ? { ended: now } : {}),
       updated: now,
@@ -122,14 +125,11 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       state: versionChange.state,
       runMode: versionChange.runMode,
       ...(versionChange.clearResolverSchedule ? { schedulerConfiguration: null } : {}),
-      // Out of scheduled mode: no next attempt; back in it (activate, resume): cron counts from now.
-      ...(versionChange.runMode === null ? { nextJobAttempt: null, lastCronTick: null } : {}),
+      ...(versionChange.nextJobAttempt !== undefined ? { nextJobAttempt: versionChange.nextJobAttempt } : {}),
+      ...(versionChange.lastCronTick !== undefined ? { lastCronTick: versionChange.lastCronTick } : {}),
       ...(versionChange.afterJob !== undefined
         ? { afterJob: versionChange.afterJob?.then ?? null, upgradeTarget: versionChange.afterJob?.targetId ?? null } : {}),
-      ...(versionChange.state === 'scheduled' && operation?.requestType !== undefined && ['activate', 'resume'].includes(operation.requestType)
-        ? { lastCronTick: now } : {}),
-      // A paused stream version keeps the snapshot it resumes from; any other state needs none.
-      resumeSnapshot: versionChange.resumeFromNewSnapshot && snapshot ? snapshot.id : versionChange.state === 'paused' ? version.resumeSnapshot : null,
+      ...(versionChange.resumeSnapshot !== undefined ? { resumeSnapshot: versionChange.resumeSnapshot } : {}),
       updated: now,
     }).where('id', '=', version.id).returningAll().executeTakeFirst();
   });
@@ -159,6 +159,10 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       updated: now,
     }).where('id', '=', operation.id).where('state', '=', 'being_processed').execute();
   });
+  if (plan.events && plan.events.length > 0) {
+    const events = plan.events;
+    steps.push((trx) => appendEvents(trx, events, now));
+  }
   if (steps.length === 0) return applied;
   await db.transaction().execute(async (trx) => {
     for (const step of steps) await step(trx);
@@ -172,12 +176,11 @@ export interface KeptSnapshotRecord {
   location: string;
 }
 
-/** A new attempt of the job's process: not launched yet, restoring from `restore`. */
+/** A new attempt of the job: not launched yet, restoring from `restore`. */
 function relaunched(relaunch: { restore: Restore | null; startDeadline: Date }, attempt: number) {
   return {
     attempt: attempt + 1,
-    pid: null,
-    processStart: null,
+    handle: null,
     exitCode: null,
     stopRequested: null,
     stopDeadline: null,
@@ -187,6 +190,12 @@ function relaunched(relaunch: { restore: Restore | null; startDeadline: Date }, 
   };
 }
 
-export async function recordLaunch(db: Db, jobId: string, pid: number, processStart: string, now: Date, loggingApplied: string): Promise<void> {
-  await db.updateTable('jobs').set({ pid, processStart, loggingApplied, updated: now }).where('id', '=', jobId).execute();
+/** The runtime launched the job: its handle (opaque here) and the logging configuration it was given. */
+export async function recordLaunch(db: Db, jobId: string, handle: Record<string, unknown>, now: Date, loggingApplied: string): Promise<void> {
+  await db.updateTable('jobs').set({ handle: JSON.stringify(handle), loggingApplied, updated: now }).where('id', '=', jobId).execute();
+}
+
+/** The runtime gave the job a new handle while it runs (a stop it must be able to follow after a crash). */
+export async function recordHandle(db: Db, jobId: string, handle: Record<string, unknown>, now: Date): Promise<void> {
+  await db.updateTable('jobs').set({ handle: JSON.stringify(handle), updated: now }).where('id', '=', jobId).execute();
 }

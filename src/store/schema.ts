@@ -14,6 +14,8 @@ export type Json<T> = ColumnType<T, string, string>;
 export interface PackagesTable {
   id: string;
   realm: string;
+  /** The project of the token that uploaded it (migration 0010), or null: see store/visibility.ts. */
+  home: string | null;
   fileName: string;
   mainClass: string | null;
   entryPoints: Json<string[]>;
@@ -122,11 +124,14 @@ export interface JobsTable {
   runAsId: string | null;
   executionMode: string;
   highAvailability: boolean;
+  /** The runtime's name (runtimes/registry.ts): the only reader of `handle`. */
   runtime: string;
+  /** The replica that looks after the job: the one that launched it, or for a remote runtime the one holding its lease. */
   owner: string;
-  workDir: string;
-  pid: number | null;
-  processStart: string | null;
+  /** Remote runtimes only: until when `owner` holds the job (store/operations.ts, the claim rule); null: a local job. */
+  leaseUntil: Timestamp | null;
+  /** Opaque to everything but the job's runtime; null until the launch is recorded. */
+  handle: Json<Record<string, unknown> | null> | null;
   exitCode: number | null;
   stopRequested: string | null;
   stopDeadline: Timestamp | null;
@@ -138,7 +143,9 @@ export interface JobsTable {
   attempt: Generated<number>;
   restoreLocation: string | null;
   restoreSource: string | null;
+  /** The newest checkpoint's location (a URI of the runtime) and the name messages show. */
   latestCheckpoint: string | null;
+  latestCheckpointName: string | null;
   loggingApplied: string | null;
   /** When the collector removed the job's folder (log, files, checkpoints); null while it is there. */
   folderRemoved: Timestamp | null;
@@ -257,6 +264,28 @@ export interface WebhookAttemptsTable {
   replica: string;
 }
 
+export interface VersionStateCountsTable {
+  state: string;
+  versions: number;
+}
+
+export interface VersionStateDeltasTable {
+  state: string;
+  delta: number;
+}
+
+export interface FreshnessWatchesTable {
+  versionId: string;
+  realm: string;
+  catalogHrn: string;
+  /** The latest output catalog version seen (−1: none yet). */
+  seenVersion: number;
+  /** When `seenVersion` was first seen, or when the watch began. */
+  freshSince: Timestamp;
+  /** When the deadline was missed; null while the output is fresh. */
+  missedAt: Timestamp | null;
+}
+
 export interface Tables extends AppTables {
   packages: PackagesTable;
   pipelineTemplates: TemplatesTable;
@@ -273,6 +302,9 @@ export interface Tables extends AppTables {
   webhookSubscriptions: WebhookSubscriptionsTable;
   webhookDeliveries: WebhookDeliveriesTable;
   webhookAttempts: WebhookAttemptsTable;
+  versionStateCounts: VersionStateCountsTable;
+  versionStateDeltas: VersionStateDeltasTable;
+  freshnessWatches: FreshnessWatchesTable;
 }
 
 export type PackageRow = Selectable<PackagesTable>;
@@ -289,3 +321,4 @@ export type EventRow = Selectable<EventsTable>;
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+export type FreshnessWatchRow = Selectable<FreshnessWatchesTable>;

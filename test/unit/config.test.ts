@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       jwksUrl: undefined,
       realm: 'local',
       maxPackageBytes: 500 * 1024 * 1024,
+      maxPackageEntries: 65_535,
       runtimeCatalogFile: undefined,
       logLevel: 'info',
       region: 'local',
@@ -25,7 +26,7 @@ describe('loadConfig', () => {
       engine: {
         replicaId: os.hostname(),
         tickMs: 500,
-        leaseMs: 60_000,
+        leaseMs: 30_000,
         operationTimeoutMs: 120_000,
         stopGraceMs: 10_000,
         snapshotGraceMs: 30_000,
@@ -37,15 +38,13 @@ describe('loadConfig', () => {
         leftoverGraceMs: 3_600_000,
         gcIntervalMs: 3_600_000,
         startTimeoutMs: 60_000,
-        java: 'java',
-        heapMbPerUnit: 256,
-        maxHeapMb: 2048,
         catalogSource: 'local',
         metadataUrl: undefined,
         metadataToken: undefined,
         catalogPollMs: 60_000,
         clock: 'system',
       },
+      localJvm: { java: 'java', heapMbPerUnit: 256, maxHeapMb: 2048, safetyPollMs: 500 },
       observability: { metrics: true, metricsToken: undefined, engineStaleMs: 30_000 },
       webhooks: {
         concurrency: 16,
@@ -64,7 +63,7 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     const empty = Object.fromEntries([
       'PORT', 'HOST', 'SLUICE_DATA_DIR', 'DATABASE_URL', 'SLUICE_DATABASE_SCHEMA', 'SLUICE_JWT_SECRET', 'SLUICE_JWKS_URL',
-      'SLUICE_REALM', 'SLUICE_MAX_PACKAGE_BYTES', 'SLUICE_RUNTIME_CATALOG', 'SLUICE_LOG_LEVEL', 'SLUICE_PUBLIC_URL',
+      'SLUICE_REALM', 'SLUICE_MAX_PACKAGE_BYTES', 'SLUICE_MAX_PACKAGE_ENTRIES', 'SLUICE_RUNTIME_CATALOG', 'SLUICE_LOG_LEVEL', 'SLUICE_PUBLIC_URL',
       'SLUICE_READ_CACHE', 'SLUICE_CONSOLE_LINK_TTL_MS', 'SLUICE_JOB_ISOLATION', 'SLUICE_JOB_USER', 'SLUICE_JOB_SHARED_DIRS',
     ].map((name) => [name, '']));
     assert.deepEqual(loadConfig(empty), loadConfig({}));
@@ -83,10 +82,11 @@ describe('loadConfig', () => {
     [{ SLUICE_DATABASE_SCHEMA: 't_abc_12' }, { databaseSchema: 't_abc_12' }],
     [{ SLUICE_DATABASE_SCHEMA: '_x' }, { databaseSchema: '_x' }],
     [{ SLUICE_DATABASE_SCHEMA: 's'.repeat(63) }, { databaseSchema: 's'.repeat(63) }],
-    [{ SLUICE_JWT_SECRET: 'k' }, { jwtSecret: 'k' }],
+    [{ SLUICE_JWT_SECRET: 'k'.repeat(32) }, { jwtSecret: 'k'.repeat(32) }],
     [{ SLUICE_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' }, { jwksUrl: 'https://id.example.com/.well-known/jwks.json' }],
     [{ SLUICE_REALM: 'olp-1234' }, { realm: 'olp-1234' }],
     [{ SLUICE_MAX_PACKAGE_BYTES: '1048576' }, { maxPackageBytes: 1048576 }],
+    [{ SLUICE_MAX_PACKAGE_ENTRIES: '200000' }, { maxPackageEntries: 200_000 }],
     [{ SLUICE_RUNTIME_CATALOG: '/etc/sluice/catalog.json' }, { runtimeCatalogFile: '/etc/sluice/catalog.json' }],
     [{ SLUICE_LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
     [{ SLUICE_LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
@@ -99,6 +99,7 @@ describe('loadConfig', () => {
     [{ SLUICE_METRICS_TOKEN: 'scrape-token-0123456789' }, { observability: { metrics: true, metricsToken: 'scrape-token-0123456789', engineStaleMs: 30_000 } }],
     [{ SLUICE_ENGINE_TICK_MS: '5000' }, {
       engine: { ...loadConfig({}).engine, tickMs: 5000 },
+      localJvm: { java: 'java', heapMbPerUnit: 256, maxHeapMb: 2048, safetyPollMs: 500 },
       observability: { metrics: true, metricsToken: undefined, engineStaleMs: 50_000 },
     }],
   ];
@@ -112,6 +113,8 @@ describe('loadConfig', () => {
   // [variables, the message, which must name the variable]
   const refused: [Record<string, string>, RegExp][] = [
     [{ PORT: 'http' }, /^PORT must be a whole number from 0 to 65535, got "http"$/],
+    [{ SLUICE_JWT_SECRET: 'k' }, /^SLUICE_JWT_SECRET must be at least 32 bytes, got 1/],
+    [{ SLUICE_JWT_SECRET: 'x'.repeat(31) }, /^SLUICE_JWT_SECRET must be at least 32 bytes, got 31/],
     [{ PORT: '-1' }, /^PORT must be a whole number/],
     [{ PORT: '80.5' }, /^PORT must be a whole number/],
     [{ PORT: '8080.0' }, /^PORT must be a whole number/],

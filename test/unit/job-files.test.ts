@@ -23,6 +23,8 @@ function spec(overrides: Partial<JobSpec> = {}): JobSpec {
     realm: 'realm-a',
     pipelineId: 'p-1',
     versionId: 'v-1',
+    runtimeEnvironment: 'batch-3.0.0',
+    packageId: 'pk-1',
     kind: 'batch',
     jarPath: '/data/packages/app.jar',
     entryPointClassName: 'com.example.Main',

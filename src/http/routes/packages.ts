@@ -1,9 +1,11 @@
 import fs from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../domain/errors.js';
+import { jarLimitsFor } from '../../packages/jar-inspector.js';
 import { storeUploadedJar } from '../../packages/upload.js';
 import type { Services } from '../../services.js';
 import { insertPackage } from '../../store/packages.js';
+import { ownerOf } from '../../domain/owner.js';
 import { principal } from '../auth-hook.js';
 import { compact } from '../present.js';
 import { errors } from '../schemas/common.js';
@@ -15,6 +17,7 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 
 export function packageRoutes(app: TypedApp, services: Services): void {
   const maxBytes = services.config.maxPackageBytes;
+  const jarLimits = jarLimitsFor(services.config.maxPackageEntries);
   app.post('/v2/packages', {
     schema: {
       operationId: 'createPackage',
@@ -41,10 +44,11 @@ export function packageRoutes(app: TypedApp, services: Services): void {
         if (part.type === 'file') part.file.resume();
         continue;
       }
-      const jar = await storeUploadedJar(part, services.packagesDir, maxBytes);
+      const jar = await storeUploadedJar(part, services.packagesDir, { maxBytes, jar: jarLimits });
       const row = await insertPackage(services.db, {
         id: jar.id,
         realm: caller.realm,
+        home: ownerOf(caller).home,
         fileName: jar.fileName,
         mainClass: jar.facts.mainClass,
         entryPoints: jar.facts.entryPoints,
