@@ -16,6 +16,8 @@ export interface Config {
   jwksUrl?: string;
   realm: string;
   maxPackageBytes: number;
+  /** Entries a JAR may hold (a zip bomb holds millions); see JAR_LIMITS in packages/jar-inspector.ts. */
+  maxJarEntries: number;
   runtimeCatalogFile?: string;
   logLevel: string;
   /** The one region this installation is (targetRegionId / actualRegionId). */
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwksUrl: urlFrom(env, 'SLUICE_JWKS_URL'),
     realm: env.SLUICE_REALM || 'local',
     maxPackageBytes: intFrom(env, 'SLUICE_MAX_PACKAGE_BYTES', 500 * 1024 * 1024, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+    maxJarEntries: intFrom(env, 'SLUICE_MAX_JAR_ENTRIES', 200_000, { min: 1, max: Number.MAX_SAFE_INTEGER }),
     runtimeCatalogFile: env.SLUICE_RUNTIME_CATALOG || undefined,
     logLevel,
     region: env.SLUICE_REGION || 'local',

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
-import { badRequest, fieldError, payloadTooLarge, unsupportedMediaType } from '../domain/errors.js';
+import { asError, badRequest, fieldError, payloadTooLarge, unsupportedMediaType } from '../domain/errors.js';
 import { fileNameProblem } from '../domain/manifest.js';
 import { inspectJar, type JarFacts } from './jar-inspector.js';
 
@@ -23,7 +23,8 @@ export interface StoredJar {
  * Streams the upload to a temporary file in the packages folder (never whole in memory),
  * checks it is a Java archive, then renames it to its final name. Any failure removes the file.
  */
-export async function storeUploadedJar(file: MultipartFile, packagesDir: string, maxBytes: number): Promise<StoredJar> {
+export async function storeUploadedJar(file: MultipartFile, packagesDir: string, limits: { maxBytes: number; maxEntries: number }): Promise<StoredJar> {
+  const { maxBytes, maxEntries } = limits;
   const fileName = file.filename ?? '';
   const problem = fileNameProblem(fileName);
   if (problem) {
@@ -37,14 +38,21 @@ export async function storeUploadedJar(file: MultipartFile, packagesDir: string,
     // Hashed on the way to disk, so the archive is read once.
     const hash = createHash('sha256');
     file.file.on('data', (chunk: Buffer) => hash.update(chunk));
-    await pipeline(file.file, createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
+    // A failure reading the part is the upload's (cut short, malformed): a 400. One writing it
+    // (a full disk) stays an internal error.
+    let readFailure: unknown;
+    file.file.once('error', (error) => { readFailure = error; });
+    await pipeline(file.file, createWriteStream(partial, { flags: 'wx', mode: 0o640 })).catch((error: unknown) => {
+      if (readFailure !== undefined) throw badRequest(`The upload ended before the file did (${asError(readFailure).message.slice(0, 200)}).`);
+      throw error;
+    });
     if (file.file.truncated) {
       throw payloadTooLarge(`The package is larger than the limit of ${maxBytes} bytes.`);
     }
     const { size } = await fs.stat(partial);
     if (size === 0) throw badRequest('The uploaded file is empty.');
-    const inspection = await inspectJar(partial);
-    if (!inspection.ok) throw unsupportedMediaType(inspection.reason);
+    const inspection = await inspectJar(partial, size, maxEntries);
+    if (!inspection.ok) throw inspection.overLimit ? payloadTooLarge(inspection.reason) : unsupportedMediaType(inspection.reason);
     await fs.rename(partial, storagePath);
     return { id, fileName, storagePath, sizeBytes: size, sha256: hash.digest('hex'), facts: inspection.facts };
   } finally {

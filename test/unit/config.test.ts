@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       jwksUrl: undefined,
       realm: 'local',
       maxPackageBytes: 500 * 1024 * 1024,
+      maxJarEntries: 200_000,
       runtimeCatalogFile: undefined,
       logLevel: 'info',
       region: 'local',
