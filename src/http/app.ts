@@ -6,7 +6,7 @@ import type { TokenVerifier } from '../auth/verifier.js';
 import type { Services } from '../services.js';
 import { registerAuth } from './auth-hook.js';
 import { trackAllowedMethods } from './allowed-methods.js';
-import { frameworkErrors, registerErrorHandling } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './error-handler.js';
 import { registerRequestIds, requestIdOf } from './request-ids.js';
 import { refuseUnstorableText } from './storable-text.js';
 import { registerRoutes } from './routes/index.js';
@@ -41,6 +41,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // the router's default of 100 would refuse long-realm HRNs before the schema can say why.
     routerOptions: { maxParamLength: 1000 },
     frameworkErrors,
+    clientErrorHandler,
     ajv: {
       customOptions: {
         allErrors: true,

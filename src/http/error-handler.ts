@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ErrorCodes, type FieldError } from '../domain/errors.js';
 import { echoRequestIds } from './request-ids.js';
@@ -92,4 +93,21 @@ export function registerErrorHandling(app: FastifyInstance, allowedMethods: (pat
     const body: ErrorMessage = { status: 404, code: ErrorCodes.notFound, message: `No route ${request.method} ${path}.` };
     return reply.status(404).send(body);
   });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers too large, a malformed
+ * request line) also get an ErrorMessage, not Fastify's own `{error, message, statusCode}`.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message = status === 431 ? 'The request\'s headers (with its URL) are too large.'
+    : status === 408 ? 'The request was not received in time.'
+    : 'The request is not valid HTTP.';
+  const body = JSON.stringify({ status, code: ErrorCodes.badRequest, message } satisfies ErrorMessage);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

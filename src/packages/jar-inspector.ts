@@ -39,6 +39,19 @@ function limitProblem(zip: yauzl.ZipFile, limits: JarLimits): string | null {
   return null;
 }
 
+/**
+ * What the directory may declare beyond its size. Fat JARs of Spark and Flink jobs inflate to
+ * 3–10 times their size; a zip bomb a thousandfold. Only the directory's declared sizes are
+ * summed (nothing but the manifest is inflated here), and yauzl checks a read entry against them.
+ */
+export const JAR_CONTENT_LIMITS = {
+  /** Declared uncompressed bytes per archive byte, once the declared total passes `ratioFloorBytes`. */
+  maxRatio: 100,
+  ratioFloorBytes: 64 * 1024 * 1024,
+  /** Entry-Point names kept with a package (each becomes a choice in templates and the console). */
+  maxEntryPoints: 1000,
+};
+
 const MANIFEST = 'META-INF/MANIFEST.MF';
 /** A manifest is a few KB; anything near this is not one, and is not inflated whole. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -128,6 +141,8 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
   });
 }
 
+class OverLimit extends Error {}
+
 /**
  * Reads a JAR's central directory with a real zip reader (yauzl): its class names and, from
  * the manifest, `Main-Class` and `Entry-Point`. Only the manifest is inflated.
@@ -145,10 +160,16 @@ export async function inspectJar(file: string, limits: JarLimits): Promise<JarIn
     const tooLarge = limitProblem(zip, limits);
     if (tooLarge) return { ok: false, reason: tooLarge, tooLarge: true };
     await reader.cacheFrom(directoryStart(zip), zip.fileSize);
+    let declaredBytes = 0;
     const classNames = new Set<string>();
     let manifest: string | undefined;
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (entry: yauzl.Entry) => {
+        declaredBytes += entry.uncompressedSize;
+        if (declaredBytes > JAR_CONTENT_LIMITS.ratioFloorBytes && declaredBytes > JAR_CONTENT_LIMITS.maxRatio * zip.fileSize) {
+          reject(new OverLimit(`The archive would inflate to more than ${JAR_CONTENT_LIMITS.maxRatio} times its ${zip.fileSize} bytes: refused as a zip bomb.`));
+          return;
+        }
         const className = classNameOfEntry(entry.fileName);
         if (className) classNames.add(className);
         if (entry.fileName === MANIFEST) {
@@ -162,8 +183,13 @@ export async function inspectJar(file: string, limits: JarLimits): Promise<JarIn
       zip.readEntry();
     });
     if (manifest === undefined) return { ok: false, reason: `The archive is not a Java archive: it has no ${MANIFEST}.` };
-    return { ok: true, facts: { ...manifestFacts(manifest), classNames: [...classNames] } };
+    const facts = manifestFacts(manifest);
+    if (facts.entryPoints.length > JAR_CONTENT_LIMITS.maxEntryPoints) {
+      return { ok: false, tooLarge: true, reason: `The manifest names ${facts.entryPoints.length} entry points; at most ${JAR_CONTENT_LIMITS.maxEntryPoints} are accepted.` };
+    }
+    return { ok: true, facts: { ...facts, classNames: [...classNames] } };
   } catch (error) {
+    if (error instanceof OverLimit) return { ok: false, tooLarge: true, reason: error.message };
     return { ok: false, reason: `The archive cannot be read (${(error as Error).message}).` };
   } finally {
     zip.close();

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
-import { badRequest, fieldError, payloadTooLarge, unsupportedMediaType } from '../domain/errors.js';
+import { asError, badRequest, fieldError, payloadTooLarge, unsupportedMediaType } from '../domain/errors.js';
 import { fileNameProblem } from '../domain/manifest.js';
 import { inspectJar, type JarFacts, type JarLimits } from './jar-inspector.js';
 
@@ -38,7 +38,14 @@ export async function storeUploadedJar(file: MultipartFile, packagesDir: string,
     // Hashed on the way to disk, so the archive is read once.
     const hash = createHash('sha256');
     file.file.on('data', (chunk: Buffer) => hash.update(chunk));
-    await pipeline(file.file, createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
+    // A failure reading the part is the upload's (cut short, malformed): a 400. One writing it
+    // (a full disk) stays an internal error.
+    let readFailure: unknown;
+    file.file.once('error', (error) => { readFailure = error; });
+    await pipeline(file.file, createWriteStream(partial, { flags: 'wx', mode: 0o640 })).catch((error: unknown) => {
+      if (readFailure !== undefined) throw badRequest(`The upload ended before the file did (${asError(readFailure).message.slice(0, 200)}).`);
+      throw error;
+    });
     if (file.file.truncated) {
       throw payloadTooLarge(`The package is larger than the limit of ${maxBytes} bytes.`);
     }

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
-import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../domain/errors.js';
+import { ApiError, asError, badRequest, payloadTooLarge, unsupportedMediaType } from '../../domain/errors.js';
 import { jarLimitsFor } from '../../packages/jar-inspector.js';
 import { storeUploadedJar } from '../../packages/upload.js';
 import type { Services } from '../../services.js';
@@ -11,6 +11,12 @@ import { compact } from '../present.js';
 import { errors } from '../schemas/common.js';
 import { Package, PackageUpload } from '../schemas/package.js';
 import type { TypedApp } from './types.js';
+
+/** A request the multipart reader could not take apart, as the client's mistake. */
+export function unreadableMultipart(error: unknown): unknown {
+  if (error instanceof ApiError || typeof (error as { statusCode?: unknown })?.statusCode === 'number') return error;
+  return badRequest(`The multipart/form-data body could not be read (${asError(error).message.slice(0, 200)}); send the JAR in the field "jarPackage".`);
+}
 
 /** Room for multipart boundaries and headers around the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -39,7 +45,13 @@ export function packageRoutes(app: TypedApp, services: Services): void {
     if (!request.isMultipart()) {
       throw unsupportedMediaType('Upload the JAR as multipart/form-data in the field "jarPackage".');
     }
-    for await (const part of request.parts()) {
+    const parts = request.parts();
+    for (;;) {
+      // The multipart reader throws plain errors for framing the client got wrong (no boundary,
+      // a body cut short): a 400, not an internal error. Its limit errors carry their own status.
+      const next = await parts.next().catch((error: unknown) => { throw unreadableMultipart(error); });
+      if (next.done) break;
+      const part = next.value;
       if (part.type !== 'file' || part.fieldname !== 'jarPackage') {
         if (part.type === 'file') part.file.resume();
         continue;
