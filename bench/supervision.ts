@@ -57,7 +57,7 @@ async function onStore(kind: StoreKind, log: (line: string) => void): Promise<Re
   try {
     store = await createStore(kind, 'sluice bench supervision');
     // 64 MB heaps: 50 JVMs fit in a few GB; the counter needs almost none.
-    const sluice = await startSluice({ storeEnv: { ...store.env, SLUICE_LOCAL_MAX_HEAP_MB: '64' }, logLevel: 'warn' });
+    const sluice = await startSluice({ storeEnv: { ...store.env, SLUICE_LOCAL_MAX_HEAP_MB: '64' }, logLevel: 'warn', startTimeoutMs: 300_000 });
     servers.push(sluice);
     api = (await adminOf(sluice.url)).api;
     const templateId = await createTemplate(api, {

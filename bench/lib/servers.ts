@@ -145,6 +145,8 @@ export interface SluiceOptions {
   storeEnv: Record<string, string>;
   logLevel: string;
   name?: string;
+  /** How long the server may take to answer (default 60 s; a machine loaded by many JVMs starts it slower). */
+  startTimeoutMs?: number;
 }
 
 /** The real `sluice serve` from dist, with tokens signed by TEST_SECRET. */
@@ -155,6 +157,7 @@ export function startSluice(options: SluiceOptions): Promise<BenchServer> {
     args: ['serve'],
     env: { ...baseEnv(), SLUICE_JWT_SECRET: TEST_SECRET, SLUICE_LOG_LEVEL: options.logLevel, ...options.storeEnv },
     readyPath: '/health',
+    startTimeoutMs: options.startTimeoutMs,
   });
 }
 
