@@ -147,6 +147,8 @@ export interface SluiceOptions {
   name?: string;
   /** How long the server may take to answer (default 60 s; a machine loaded by many JVMs starts it slower). */
   startTimeoutMs?: number;
+  /** More environment (SLUICE_JOB_ISOLATION=shared, say). */
+  env?: Record<string, string>;
 }
 
 /** The real `sluice serve` from dist, with tokens signed by TEST_SECRET. */
@@ -155,7 +157,7 @@ export function startSluice(options: SluiceOptions): Promise<BenchServer> {
     name: options.name ?? `sluice (log ${options.logLevel})`,
     script: SLUICE_CLI,
     args: ['serve'],
-    env: { ...baseEnv(), SLUICE_JWT_SECRET: TEST_SECRET, SLUICE_LOG_LEVEL: options.logLevel, ...options.storeEnv },
+    env: { ...baseEnv(), SLUICE_JWT_SECRET: TEST_SECRET, SLUICE_LOG_LEVEL: options.logLevel, ...options.storeEnv, ...options.env },
     readyPath: '/health',
     startTimeoutMs: options.startTimeoutMs,
   });
