@@ -194,7 +194,7 @@ function localJvmFrom(env: Env): LocalJvmMachineSettings {
     java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
     heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
     maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),
-    safetyPollMs: intFrom(env, 'SLUICE_LOCAL_SAFETY_POLL_MS', 500, { min: 1, max: DAY_MS }),
+    safetyPollMs: intFrom(env, 'SLUICE_LOCAL_SAFETY_POLL_MS', 10_000, { min: 1, max: DAY_MS }),
   };
 }
 

@@ -116,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     manualClock,
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake({ claim: true }),
+    versionChanged: (versionId) => reconciler?.wake({ versionId }),
     jobLog: (job) => runtimes.forJob(job)?.log(runtimeJobOf(job)) ?? null,
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
     tokenIssuer,

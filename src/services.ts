@@ -23,6 +23,8 @@ export interface Services {
   templateCreated(templateId: string): void;
   /** Tells the engine an operation was accepted, so it is taken at once rather than at the next tick. */
   operationAccepted(): void;
+  /** Tells the engine a version's settings changed that its live job must get (logging): it looks at that version now. */
+  versionChanged(versionId: string): void;
   /** A job's output (served at its loggingUrl), wherever its runtime keeps it. */
   /** The job's log through its runtime; null when that runtime keeps none Sluice can read (or is gone from the catalog). */
   jobLog(job: JobRow): JobLog | null;

@@ -4,7 +4,7 @@ import { buildJar, multipartWith } from '../../test/helpers/jars.js';
 import { client, tokenFor, type Request } from '../../test/helpers/server.js';
 
 export const REALM = 'bench-realm';
-const GROUP = 'GROUP-00000000-0000-4000-8000-00000000be4c';
+export const GROUP = 'GROUP-00000000-0000-4000-8000-00000000be4c';
 
 /** A caller of one server: the token to send and a small JSON client for set-up requests. */
 export interface BenchCaller {

@@ -145,6 +145,8 @@ export interface SluiceOptions {
   storeEnv: Record<string, string>;
   logLevel: string;
   name?: string;
+  /** How long the server may take to answer (default 60 s; a machine loaded by many JVMs starts it slower). */
+  startTimeoutMs?: number;
   /** More environment (SLUICE_JOB_ISOLATION=shared, say). */
   env?: Record<string, string>;
 }
@@ -157,6 +159,7 @@ export function startSluice(options: SluiceOptions): Promise<BenchServer> {
     args: ['serve'],
     env: { ...baseEnv(), SLUICE_JWT_SECRET: TEST_SECRET, SLUICE_LOG_LEVEL: options.logLevel, ...options.storeEnv, ...options.env },
     readyPath: '/health',
+    startTimeoutMs: options.startTimeoutMs,
   });
 }
 

@@ -101,19 +101,22 @@ function rowFromJson<T>(json: unknown, times: Set<string>): T {
 
 /**
  * The versions `replica` must look at: those with an operation it has claimed, and those with a
- * live job it runs (it must keep watching them). One statement: the engine asks at every pass.
+ * live job it looks after (it must keep watching them), only those on `runtimes` when given, or
+ * none of those when `jobs` is false. One statement: the engine asks at every pass.
  */
-export async function versionsToReconcile(db: Db, replica: string): Promise<string[]> {
-  const rows = await db
+export async function versionsToReconcile(db: Db, replica: string, which: { jobs?: boolean; runtimes?: string[] } = {}): Promise<string[]> {
+  const claimed = db
     .selectFrom('operations')
     .select('versionId')
     .where('state', '=', 'being_processed')
-    .where('claimedBy', '=', replica)
-    .union(db
-      .selectFrom('jobs')
-      .select('versionId')
-      .where('state', 'in', ['starting', 'running'])
-      .where('owner', '=', replica))
-    .execute();
+    .where('claimedBy', '=', replica);
+  if (which.jobs === false || which.runtimes?.length === 0) return (await claimed.execute()).map((r) => r.versionId);
+  let jobs = db
+    .selectFrom('jobs')
+    .select('versionId')
+    .where('state', 'in', ['starting', 'running'])
+    .where('owner', '=', replica);
+  if (which.runtimes) jobs = jobs.where('runtime', 'in', which.runtimes);
+  const rows = await claimed.union(jobs).execute();
   return rows.map((r) => r.versionId);
 }

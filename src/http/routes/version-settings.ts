@@ -67,8 +67,8 @@ export function versionSettingsRoutes(app: TypedApp, services: Services): void {
       configuration: { loggers: { root: request.body.configuration.loggers.root, logger: request.body.configuration.loggers.logger ?? [] } },
     };
     await store.setLoggingConfiguration(services.db, version.id, config, services.now());
-    // A running job of this version gets the new configuration written into its folder.
-    services.operationAccepted();
+    // A running job of this version gets the new configuration written where it reads it.
+    services.versionChanged(version.id);
     return config;
   });
 }

@@ -1,3 +1,4 @@
+import { watch, type FSWatcher } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isUuid } from '../../domain/hrn.js';
@@ -33,7 +34,16 @@ export interface LocalHandle {
   workDir: string;
 }
 
-/** What every local JVM runtime of one service shares: the folders, and the helper that starts processes. */
+/** How often the watched jobs' processes are checked for life (a signal 0 each: no database, no files). */
+const LIVENESS_CHECK_MS = 250;
+
+/**
+ * What every local JVM runtime of one service shares: the folders, the helper that starts
+ * processes, and the watch on live jobs. The helper reports the exits of the processes it
+ * started; a job adopted after a restart is not its child, so each watched job's process is also
+ * checked for life (kill -0, a few µs) at LIVENESS_CHECK_MS, and its `checkpoints/` folder is
+ * watched (inotify) so a new checkpoint is reported as it appears.
+ */
 export class LocalJvmMachine {
   readonly state: LocalStreamState;
   private readonly listeners: ((jobId: string, change: JobChange) => void)[] = [];
@@ -41,6 +51,8 @@ export class LocalJvmMachine {
     void this.sandbox?.jobEnded(jobId);
     this.tell(jobId, 'ended');
   });
+  private readonly watched = new Map<string, { pid: number; alive: boolean; watcher?: FSWatcher }>();
+  private liveness?: NodeJS.Timeout;
 
   /** `sandbox`: how each job's command is wrapped (isolated or shared, README: "Job isolation"); none: run as is. */
   constructor(readonly jobsDir: string, readonly snapshotsDir: string, readonly sandbox?: JobSandbox) {
@@ -53,6 +65,54 @@ export class LocalJvmMachine {
 
   tell(jobId: string, change: JobChange): void {
     for (const listener of this.listeners) listener(jobId, change);
+  }
+
+  watch(jobId: string, pid: number, folder: string): void {
+    const known = this.watched.get(jobId);
+    if (known) {
+      known.pid = pid;
+      known.alive = pid > 0;
+      return;
+    }
+    const entry: { pid: number; alive: boolean; watcher?: FSWatcher } = { pid, alive: pid > 0 };
+    try {
+      // Complete checkpoints appear by a rename; in-progress ones are dot-named.
+      entry.watcher = watch(path.join(folder, CHECKPOINTS), (_event, name) => {
+        if (name && !name.startsWith('.')) this.tell(jobId, 'checkpoint');
+      });
+      entry.watcher.on('error', () => entry.watcher?.close());
+    } catch {
+      // No checkpoints folder (a batch job): only its end is of interest.
+    }
+    this.watched.set(jobId, entry);
+    this.liveness ??= setInterval(() => this.checkLiveness(), LIVENESS_CHECK_MS).unref();
+  }
+
+  unwatch(jobId: string): void {
+    this.watched.get(jobId)?.watcher?.close();
+    this.watched.delete(jobId);
+    if (this.watched.size === 0 && this.liveness) {
+      clearInterval(this.liveness);
+      this.liveness = undefined;
+    }
+  }
+
+  private checkLiveness(): void {
+    for (const [jobId, entry] of this.watched) {
+      if (!entry.alive) continue;
+      try {
+        process.kill(entry.pid, 0);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+        entry.alive = false;
+        this.tell(jobId, 'ended');
+      }
+    }
+  }
+
+  close(): void {
+    for (const jobId of [...this.watched.keys()]) this.unwatch(jobId);
+    this.launcher.close();
   }
 }
 
@@ -101,11 +161,13 @@ export class LocalJvmRuntime implements JobRuntime {
     this.machine.onJobChanged(listener);
   }
 
-  watch(): void {
-    // The launcher reports every exit of a process it started; nothing to set up per job yet.
+  watch(job: RuntimeJob): void {
+    this.machine.watch(job.jobId, processOf(job).pid, this.folderOf(job));
   }
 
-  unwatch(): void {}
+  unwatch(jobId: string): void {
+    this.machine.unwatch(jobId);
+  }
 
   async launch(spec: JobSpec): Promise<JobHandle> {
     const handle = await this.start(spec);
@@ -174,9 +236,9 @@ export class LocalJvmRuntime implements JobRuntime {
     };
   }
 
-  /** Ends the launcher helper (jobs keep running). */
+  /** Ends the launcher helper and the watches (jobs keep running). */
   async close(): Promise<void> {
-    this.launcher.close();
+    this.machine.close();
     this.machine.sandbox?.close();
   }
 
