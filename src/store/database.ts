@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type LogEvent, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { CachedReads } from './cached-reads.js';
@@ -15,6 +15,7 @@ import * as m0004 from './migrations/0004_after_job.js';
 import * as m0005 from './migrations/0005_change_notify.js';
 import { WriteWatchingDialect, type Written } from './write-watch.js';
 import { signalQuery } from './query-signals.js';
+import { nameFailedStatement } from './database-errors.js';
 import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 import * as m0008 from './migrations/0008_job_folders.js';
@@ -74,8 +75,13 @@ export async function openDatabase(config: Config): Promise<Database> {
   const cacheOn = config.readCacheEntries > 0;
   let feed: ChangeFeed | undefined;
   let database: Database;
-  // Each statement's duration, for the store query metrics (none taken when metrics are off).
-  const log = config.observability.metrics ? signalQuery : undefined;
+  // A failed statement is named for the log (never its values); each statement's duration goes
+  // to the store query metrics (none taken when metrics are off).
+  const metrics = config.observability.metrics;
+  const log = (event: LogEvent) => {
+    nameFailedStatement(event);
+    if (metrics) signalQuery(event);
+  };
   if (config.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
