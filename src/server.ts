@@ -12,19 +12,23 @@ import { migrate, openDatabase, pendingMigrations, type Database } from './store
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { createRuntimeRegistry } from './runtimes/registry.js';
+import { JobSandbox, type IsolationReport } from './runtimes/local-jvm/sandbox/job-sandbox.js';
+import { listEgressRules } from './store/egress-rules.js';
 import { runtimeJobOf } from './engine/observer.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
 import { WebhookDeliverer } from './engine/webhook-deliverer.js';
+import { FreshnessWatcher } from './engine/freshness-watcher.js';
 import { GarbageCollector } from './engine/garbage-collector.js';
 import { jobFolderCollection } from './engine/job-folder-gc.js';
 import { snapshotCollection } from './engine/snapshot-gc.js';
 import { eventCollection } from './engine/event-gc.js';
+import { versionCountFold } from './engine/version-count-fold.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
 import { Metrics } from './telemetry/metrics.js';
-import { enginePassCheck, Readiness } from './telemetry/readiness.js';
+import { enginePassCheck, Readiness, runtimeChecks, type CheckedRuntime } from './telemetry/readiness.js';
 import { databaseAnswers } from './store/health.js';
 import { readStoreCounts } from './store/metric-counts.js';
 
@@ -41,7 +45,7 @@ export interface RunningServer {
 }
 
 /** The metrics registry (unless SLUICE_METRICS=off) and the readiness checks of this process. */
-function observe(config: Config, database: Database) {
+function observe(config: Config, database: Database, runtimes: readonly CheckedRuntime[]) {
   const observability = {
     metricsToken: config.observability.metricsToken,
     readiness: new Readiness({ replicaId: config.engine.replicaId, store: database.kind }),
@@ -64,6 +68,7 @@ function observe(config: Config, database: Database) {
       },
     })
     .add(enginePassCheck(config.observability.engineStaleMs));
+  for (const check of runtimeChecks(runtimes)) observability.readiness.add(check);
   return observability;
 }
 
@@ -75,9 +80,11 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
   // Early: the local JVM's launcher helper is forked while this process is still small.
+  const jobSandbox = new JobSandbox({ ...config.jobIsolation, dataDir: config.dataDir, java: config.localJvm.java });
   const runtimes = createRuntimeRegistry(catalog, {
     dataDir: config.dataDir,
     localJvm: config.localJvm,
+    jobSandbox,
     warn: (message, error) => console.warn(message, error ?? ''),
   });
   const verifier = await createVerifier(config);
@@ -114,7 +121,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     tokenIssuer,
   };
   const signInCodes = embeddedSignIn(config);
-  const observability = observe(config, database);
+  const observability = observe(config, database, runtimes.all());
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger, signInCodes, observability });
   observability.onCollectError = (error) => app.log.warn({ err: error }, 'metrics: the store counts could not be read');
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
@@ -122,12 +129,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   database.onFeedRecovered = () => app.log.info('change feed listening again; read cache on');
   database.onPoolError = (error) => app.log.warn({ err: error }, 'a pooled database connection broke; the next query reconnects');
   await checker.checkPending();
+  const isolation = await jobSandbox.start({
+    rulesOf: async (realm) => (await listEgressRules(database.db, realm)).map((rule) => rule.destination),
+    refused: (event) => app.log.warn(event, `egress refused for job ${event.jobId}: ${event.method} ${event.target}`),
+  });
+  sayIsolation(app, isolation, config.dataDir);
+  observability.readiness.setInfo('jobIsolation', isolation.mode);
+  observability.readiness.setInfo('jobCgroups', isolation.cgroups);
   triggers = new TriggerScheduler({
     db: database.db,
     source,
     runtimes,
     clock,
-    settings: { replicaId: config.engine.replicaId, pollMs: config.engine.catalogPollMs, startTimeoutMs: config.engine.startTimeoutMs },
+    settings: { replicaId: config.engine.replicaId, pollMs: config.engine.catalogPollMs, startTimeoutMs: config.engine.startTimeoutMs, leaseMs: config.engine.leaseMs },
     log: app.log,
     jobCreated: () => reconciler?.wake(),
   });
@@ -148,17 +162,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     tasks: [
       snapshotCollection({ db: database.db, runtimes, retentionMs: engine.snapshotRetentionMs, log: app.log }),
       eventCollection({ db: database.db, retentionMs: config.webhooks.eventRetentionMs }),
+      versionCountFold({ db: database.db }),
       jobFolderCollection({
         db: database.db, runtimes, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
       }),
     ],
   });
+  const freshness = new FreshnessWatcher({ db: database.db, source, clock, intervalMs: engine.catalogPollMs, log: app.log });
   const deliverer = new WebhookDeliverer({ db: database.db, replicaId: engine.replicaId, settings: config.webhooks, clock, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
   triggers.start();
   collector.start();
+  freshness.start();
   await deliverer.start();
 
   let closing: Promise<void> | undefined;
@@ -167,6 +184,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await app.close();
       await triggers?.stop();
       await collector.stop();
+      await freshness.stop();
       await reconciler?.stop();
       await deliverer.stop();
       await runtimes.close();
@@ -177,6 +195,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const signInLink = signInCodes && `${config.publicUrl?.replace(/\/$/, '') ?? url}${CONSOLE_PATH}/sign-in#code=${signInCodes.issue()}`;
   return { app, database, url, signInLink, close };
+}
+
+/**
+ * Once at start: isolated, which users and cgroups; shared, a warning naming what a job can
+ * reach (README: "Job isolation").
+ */
+function sayIsolation(app: App, isolation: IsolationReport, dataDir: string): void {
+  if (isolation.mode === 'isolated') {
+    const users = isolation.users === 'realm' ? 'a user per realm' : 'the job user';
+    app.log.info({ jobIsolation: isolation }, `jobs run isolated (bubblewrap, ${users}, cgroup ${isolation.cgroups}); egress only through the realm's egress rules`);
+    return;
+  }
+  app.log.warn({ jobIsolation: isolation },
+    `jobs run in SHARED mode (${isolation.note}): as the service's own user, with its view of the disk and network. ` +
+    `A job can read ${dataDir} (every realm's packages and jobs, the secret file, the PGlite database), ` +
+    'the service\'s /proc (its environment: secrets, DATABASE_URL) and any address it can connect to; egress rules are advisory.');
 }
 
 /**
