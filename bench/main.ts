@@ -10,11 +10,12 @@
  * BENCH_PUBLISH_RUNS (default 100), BENCH_SCHEDULED_VERSIONS (default 10000), BENCH_IDLE_SECONDS (poll interval and
  * idle window, default 60), BENCH_SWEEP_TIMEOUT_S (default 600), BENCH_STREAM_RUNS (default 5), BENCH_STREAM_STATE_MB (default 100),
  * BENCH_METRICS_VERSIONS (default 10000), BENCH_METRICS_JOBS (default 1000), BENCH_SUPERVISION_JOBS (default 50),
- * BENCH_SUPERVISION_SECONDS (default 30), BENCH_SUPERVISION_CHECKPOINT_MS (default 10000).
+ * BENCH_SUPERVISION_SECONDS (default 30), BENCH_SUPERVISION_CHECKPOINT_MS (default 10000), BENCH_MEMORY_IDLE_S (default 10).
  */
 import { activateLatency } from './activate-latency.js';
 import { apiCost } from './api-cost.js';
 import { apiThroughput } from './api-throughput.js';
+import { memory } from './memory.js';
 import { metricsCost } from './metrics-cost.js';
 import { schedulerIdle } from './scheduler-idle.js';
 import { streamState } from './stream-state.js';
@@ -23,7 +24,7 @@ import { triggerLatency } from './trigger-latency.js';
 import { printPreamble, printTable, type ResultRow } from './lib/report.js';
 import type { Benchmark, BenchSettings } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState, metricsCost, supervision];
+const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState, metricsCost, supervision, memory];
 
 function numberFrom(name: string, fallback: number, integer: boolean): number {
   const raw = process.env[name];

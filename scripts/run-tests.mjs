@@ -28,5 +28,14 @@ const templateDir = path.join(root, 'dist', '.pglite-template');
 const prepared = spawnSync(process.execPath, [path.join(root, 'dist', 'test', 'helpers', 'prepare-pglite-template.js'), templateDir], { stdio: 'inherit' });
 if (prepared.status !== 0) process.exit(prepared.status ?? 1);
 const env = { ...process.env, SLUICE_TEST_PGLITE_TEMPLATE: path.join(templateDir, 'pglite') };
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
+// The terminal gets dots and, at the end, the failures then the counts; the full output (Node's
+// spec reporter: every test, every diagnostic) is kept in a file, ~6 500 lines for the suite.
+const fullOutput = path.join(root, 'dist', 'test-output.txt');
+const result = spawnSync(process.execPath, [
+  '--test', '--test-concurrency=2',
+  `--test-reporter=${path.join(root, 'scripts', 'summary-reporter.mjs')}`, '--test-reporter-destination=stdout',
+  '--test-reporter=spec', `--test-reporter-destination=${fullOutput}`,
+  ...files,
+], { stdio: 'inherit', env });
+console.log(`full output: ${path.relative(process.cwd(), fullOutput) || fullOutput}`);
 process.exit(result.status ?? 1);

@@ -16,7 +16,7 @@ const SECRET_FILE = 'jwt-secret';
  * The HS256 secret: the configured one, or on the embedded default one generated once into the
  * data folder (mode 0600) so that `sluice token` and the server agree without any set-up.
  */
-export async function resolveSecret(config: Config): Promise<Uint8Array> {
+export async function resolveSecret(config: Config, options: { onCreated?: (file: string) => void } = {}): Promise<Uint8Array> {
   if (config.jwtSecret) return new TextEncoder().encode(config.jwtSecret);
   if (config.databaseUrl) {
     throw new Error('With DATABASE_URL set, configure SLUICE_JWT_SECRET or SLUICE_JWKS_URL: replicas must share it.');
@@ -31,6 +31,7 @@ export async function resolveSecret(config: Config): Promise<Uint8Array> {
   const secret = randomBytes(32).toString('base64url');
   try {
     await fs.writeFile(file, secret, { mode: 0o600, flag: 'wx' });
+    options.onCreated?.(file);
     return new TextEncoder().encode(secret);
   } catch (error) {
     // Another process generated it first: use theirs.
@@ -89,6 +90,7 @@ export async function createVerifier(config: Config): Promise<TokenVerifier> {
         throw unauthorized(
           code === 'ERR_JWT_EXPIRED' ? 'The token has expired.'
           : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `The token is not acceptable: ${(error as Error).message}.`
+          : code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? signatureMismatch(config)
           : 'The token is not valid.',
         );
       }
@@ -97,6 +99,17 @@ export async function createVerifier(config: Config): Promise<TokenVerifier> {
       return principal;
     },
   };
+}
+
+/**
+ * The usual cause on the embedded default: `sluice token` run in another folder (or with another
+ * SLUICE_DATA_DIR) made a secret of its own. Saying so spares the user a generic 401.
+ */
+function signatureMismatch(config: Config): string {
+  if (config.jwksUrl) return 'The token\'s signature matches no key of this server\'s key set (SLUICE_JWKS_URL).';
+  const where = config.jwtSecret ? 'SLUICE_JWT_SECRET' : `the secret in ${config.dataDir}`;
+  return `The token's signature does not match this server's secret (${where}): it was signed with another one. `
+    + '`sluice token` makes a new secret when run with another SLUICE_DATA_DIR (or from another folder): run the token command this server printed at start.';
 }
 
 /**

@@ -4,11 +4,12 @@ import { loadConfig } from '../config.js';
 import { resolveSecret, signToken } from '../auth/verifier.js';
 import { startServer } from '../server.js';
 import { lifetimeSeconds } from './arguments.js';
+import { sluiceVersion, startLine } from './start-line.js';
 import { registerClientCommands } from './commands.js';
 import { exitCodeOf } from './errors.js';
 
 const program = new Command();
-program.name('sluice').description('Self-hostable Pipeline API v2 service');
+program.name('sluice').description('Self-hostable Pipeline API v2 service').version(sluiceVersion(), '-V, --version');
 
 program
   .command('serve')
@@ -16,6 +17,7 @@ program
   .action(async () => {
     const config = loadConfig();
     const server = await startServer(config);
+    process.stdout.write(`\n${startLine(config, server.url)}\n`);
     if (server.signInLink) {
       // stdout, not the log: the one line that carries the code (never a token), as Jupyter prints its link.
       process.stdout.write(`\nSluice console, one sign-in within ${Math.round(config.consoleLinkTtlMs / 60_000)} minutes:\n    ${server.signInLink}\n\n`);
@@ -43,7 +45,12 @@ program
     if (config.jwksUrl && !config.jwtSecret) {
       throw new Error('SLUICE_JWKS_URL is set: tokens come from your identity provider, not from sluice.');
     }
-    const secret = await resolveSecret(config);
+    const secret = await resolveSecret(config, {
+      onCreated: (file) => process.stderr.write(
+        `sluice token: there was no secret in ${config.dataDir}, so a new one was made (${file}).\n`
+        + 'A server started with another data folder refuses this token: run this command where the server runs, or with its\n'
+        + 'SLUICE_DATA_DIR (the server prints the command to paste when it starts).\n'),
+    });
     const token = await signToken(secret, {
       subject: options.subject,
       realm: options.realm ?? config.realm,

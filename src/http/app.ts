@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Services } from '../services.js';
+import { serializeError } from '../store/database-errors.js';
 import { registerAuth } from './auth-hook.js';
 import { trackAllowedMethods } from './allowed-methods.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './error-handler.js';
@@ -33,6 +34,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       level: options.logLevel,
       // Tokens and secrets never reach the log, even if a serializer is changed later.
       redact: ['req.headers.authorization', 'headers.authorization', '*.token', '*.secret'],
+      // A failed statement is logged by name and SQLSTATE, never with its bound values.
+      serializers: { err: serializeError },
     },
     genReqId: (req) => requestIdOf(req.headers),
     requestIdHeader: false,

@@ -1,12 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type LogEvent, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { CachedReads } from './cached-reads.js';
 import { listenOnPglite, listenOnPostgres, type ChangeFeed } from './change-feed.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { initialisePgliteIn } from './pglite-init.js';
 import type { Tables } from './schema.js';
 import * as m0001 from './migrations/0001_resources.js';
 import * as m0002 from './migrations/0002_operations_jobs.js';
@@ -15,6 +16,7 @@ import * as m0004 from './migrations/0004_after_job.js';
 import * as m0005 from './migrations/0005_change_notify.js';
 import { WriteWatchingDialect, type Written } from './write-watch.js';
 import { signalQuery } from './query-signals.js';
+import { nameFailedStatement } from './database-errors.js';
 import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 import * as m0008 from './migrations/0008_job_folders.js';
@@ -69,6 +71,16 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  */
 export const plugins = () => [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
 
+/**
+ * PGlite runs PostgreSQL inside this process's memory (a WebAssembly heap that never shrinks):
+ * its default shared_buffers of 128 MB is touched as pages are read and stays resident, as is
+ * what a migration's index builds take of maintenance_work_mem (64 MB). Sluice's embedded
+ * database is a few MB, so 16 MB of buffers hold all of it. Idle RSS of `sluice serve`, 2 cores:
+ * defaults 475 MB first start / 401 MB restart; these settings and initdb in a child
+ * (pglite-init.ts) 281 MB / 252–260 MB.
+ */
+const PGLITE_SETTINGS = ['shared_buffers = 16MB', 'maintenance_work_mem = 8MB', 'temp_buffers = 2MB', 'wal_buffers = 1MB'];
+
 export async function openDatabase(config: Config): Promise<Database> {
   // The cache needs the Kysely instance and the instance's dialect tells the cache of writes.
   let reads: CachedReads | undefined;
@@ -76,8 +88,13 @@ export async function openDatabase(config: Config): Promise<Database> {
   const cacheOn = config.readCacheEntries > 0;
   let feed: ChangeFeed | undefined;
   let database: Database;
-  // Each statement's duration, for the store query metrics (none taken when metrics are off).
-  const log = config.observability.metrics ? signalQuery : undefined;
+  // A failed statement is named for the log (never its values); each statement's duration goes
+  // to the store query metrics (none taken when metrics are off).
+  const metrics = config.observability.metrics;
+  const log = (event: LogEvent) => {
+    nameFailedStatement(event);
+    if (metrics) signalQuery(event);
+  };
   if (config.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
@@ -109,7 +126,8 @@ export async function openDatabase(config: Config): Promise<Database> {
   }
   const folder = path.join(config.dataDir, 'pglite');
   await fs.mkdir(folder, { recursive: true });
-  const pglite = await PGlite.create(folder, { parsers: { 20: (value: string) => Number(value) } });
+  await initialisePgliteIn(folder, PGLITE_SETTINGS);
+  const pglite = await PGlite.create(folder, { parsers: { 20: (value: string) => Number(value) }, postgresqlconf: PGLITE_SETTINGS });
   const db = new Kysely<Tables>({ dialect: new WriteWatchingDialect(new PGliteDialect(pglite), committed), plugins: plugins(), log });
   reads = new CachedReads(db, config.readCacheEntries);
   // Before Kysely's first query (see listenOnPglite).

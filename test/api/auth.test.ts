@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -251,6 +252,40 @@ describe('auth with the embedded default secret [pglite]', () => {
     assert.equal(made.status, 201, made.text);
     assert.equal(made.body.realm, REALM);
     assertUnauthorized(await withAuthorization(server.url, `Bearer ${await sign(HS_SECRET, 'HS256')}`));
+  });
+
+  it('prints one start line with where it listens, the store, the data folder and the token command to paste', async () => {
+    const line = server.output().split('\n').find((l) => l.startsWith('Sluice '));
+    assert.ok(line, server.output());
+    assert.match(line, new RegExp(`listening on ${server.url} · store: PGlite \\(embedded\\) in ${store.env.SLUICE_DATA_DIR}/pglite · data folder: ${store.env.SLUICE_DATA_DIR} · `));
+    const command = /export SLUICE_TOKEN=\$\((.*)\)$/.exec(line);
+    assert.ok(command, line);
+    // Pasted into another terminal without this server's environment (`npx sluice` is this CLI):
+    assert.match(command[1], / npx sluice token$/);
+    const pasted = command[1].replace(/ npx sluice token$/, ` ${process.execPath} ${CLI} token`);
+    const { stdout, stderr } = await run('sh', ['-c', `${pasted} --realm ${REALM}`], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, cwd: os.tmpdir(),
+    });
+    assert.equal(stderr, '');
+    assert.equal((await client(server.url, stdout.trim())('GET', '/v2/pipelines')).status, 200);
+  });
+
+  it('says so when `sluice token` makes a secret of its own, and the 401 names the mismatch', async () => {
+    const elsewhere = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-other-data-'));
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, 'token', '--realm', REALM], {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SLUICE_DATA_DIR: elsewhere },
+      });
+      assert.match(stderr, /there was no secret in .*, so a new one was made/);
+      assert.match(stderr, /SLUICE_DATA_DIR/);
+      const res = await client(server.url, stdout.trim())('GET', '/v2/pipelines');
+      assertUnauthorized(res);
+      assert.match(res.body.message, /signature does not match this server's secret/);
+      assert.match(res.body.message, /token command this server printed at start/);
+      assert.ok(!res.body.message.includes((await fs.readFile(secretFile(), 'utf8')).trim()));
+    } finally {
+      await fs.rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('keeps the secret across a restart, and never logs it or the token', async () => {

@@ -19,6 +19,17 @@ function token(args: string[], env: Record<string, string> = {}) {
   return result;
 }
 
+describe('sluice --version', () => {
+  it('prints the package version', () => {
+    const { version } = JSON.parse(fs.readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const result = spawnSync(process.execPath, [CLI, flag], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, `${version}\n`);
+    }
+  });
+});
+
 describe('sluice token', () => {
   it('reads lifetimes and refuses any that is not positive', () => {
     assert.equal(lifetimeSeconds('12h'), 43_200);
