@@ -4,6 +4,7 @@ import { loadConfig } from '../config.js';
 import { resolveSecret, signToken } from '../auth/verifier.js';
 import { startServer } from '../server.js';
 import { registerClientCommands } from './commands.js';
+import { probeSparkMaster } from '../runtimes/spark/probe.js';
 
 const program = new Command();
 program.name('sluice').description('Self-hostable Pipeline API v2 service');
@@ -52,6 +53,18 @@ program
   });
 
 registerClientCommands(program);
+
+program
+  .command('check-spark')
+  .description('read-only checks of a Spark standalone master\'s REST submission server (npm run check:spark -- <rest-url>)')
+  .argument('<rest-url>', 'the master\'s REST submission server, e.g. http://spark-master:6066')
+  .option('--spark-version <version>', 'the sparkVersion the runtime catalog binding will send')
+  .option('--driver <submission-id>', 'also show this driver\'s state')
+  .action(async (restUrl: string, options: { sparkVersion?: string; driver?: string }) => {
+    const findings = await probeSparkMaster({ restUrl, sparkVersion: options.sparkVersion, driverId: options.driver });
+    for (const f of findings) process.stdout.write(`${f.ok ? 'ok  ' : 'FAIL'} ${f.check}: ${f.detail}\n`);
+    process.exitCode = findings.every((f) => f.ok) ? 0 : 1;
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
