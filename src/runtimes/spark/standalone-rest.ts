@@ -50,7 +50,7 @@ export class StandaloneRestSubmitter implements SparkSubmitter {
     const answer = await this.call('GET', `/v1/submissions/status/${encodeURIComponent(submissionId)}`, 'SubmissionStatusResponse');
     const message = typeof answer.message === 'string' ? answer.message : null;
     if (answer.success !== true) {
-      if (message && NOT_ALIVE.test(message)) throw new ClusterUnavailable(`the Spark master cannot answer for drivers now: ${firstLine(message)}`);
+      if (message && NOT_ALIVE.test(message)) throw new ClusterUnavailable(`the Spark master cannot answer for drivers now: ${firstLine(message.replace(/^Exception from the cluster:\s*/, ''))}`);
       return { found: false, message };
     }
     const state = PHASES.find((p) => p === answer.driverState) ?? 'UNKNOWN';
