@@ -7,7 +7,8 @@ import { resolve } from '../domain/version-resolver.js';
 import { decide, launchFailure } from '../domain/reconcile.js';
 import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { RuntimeRegistry } from '../runtimes/registry.js';
-import type { JobHandle, JobRuntime } from '../runtimes/runtime.js';
+import { RuntimeUnavailable, type JobHandle, type JobRuntime } from '../runtimes/runtime.js';
+import { recordLaunchDelay } from '../store/launch-delay.js';
 import { applyPlan, recordHandle, recordLaunch, type Applied, type KeptSnapshotRecord } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
 import { claimOperations, renewLeases } from '../store/operations.js';
@@ -63,6 +64,9 @@ const MAX_STEPS_PER_PASS = 12;
  * (an operation it claimed, or a job it runs) observe the store and the process, `decide` the
  * next step (pure, in domain/), act on it, and repeat until nothing is left to do.
  */
+/** `act` tried and must wait for the runtime: this version's pass ends here (the next tick tries again). */
+const WAIT = Symbol('wait');
+
 export class Reconciler {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
@@ -154,11 +158,21 @@ export class Reconciler {
       if (world.job) this.versionOfJob.set(world.job.id, versionId);
       const runtime = world.job && this.runtimeOf(world.job);
       if (world.job && !runtime) return;
-      const seen = runtime ? await observeJob(db, runtime, world, this.deps.now(), settings.restartWindowMs) : {};
+      let seen;
+      try {
+        seen = runtime ? await observeJob(db, runtime, world, this.deps.now(), settings.restartWindowMs) : {};
+      } catch (error) {
+        // A cluster out of reach: the job keeps its record as it is; a later pass looks again.
+        if (!(error instanceof RuntimeUnavailable)) throw error;
+        this.deps.log.warn({ versionId, jobId: world.job?.id, err: error }, 'engine: job not observable now');
+        return;
+      }
       const plan = decide(toObservation(world, this.deps.now(), seen), settings);
       if (!plan) return;
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
-      known = await this.act(world, plan);
+      const acted = await this.act(world, plan);
+      if (acted === WAIT) return;
+      known = acted;
       // Ended: its exit (if the launcher reports one) needs no mapping any more.
       if (world.job && plan.job?.state && plan.job.state !== 'running') this.versionOfJob.delete(world.job.id);
       // An upgrade created the target's job: the next pass finds it among the live jobs and launches it.
@@ -214,7 +228,7 @@ export class Reconciler {
    * the insert and update returned), and after that job's launch was recorded. Those are the steps
    * of every activation, each saving a read of the world; anything else is read again.
    */
-  private async act(world: VersionWorld, planned: Plan): Promise<VersionWorld | undefined> {
+  private async act(world: VersionWorld, planned: Plan): Promise<VersionWorld | undefined | typeof WAIT> {
     const { db, runtimes, settings, now } = this.deps;
     const job = world.job;
     const runtime = job ? this.runtimeOf(job) : undefined;
@@ -260,6 +274,13 @@ export class Reconciler {
           runtime.watch({ ...target, handle });
           return { ...world, job: { ...job, handle, loggingApplied: logging, updated: at } };
         } catch (error) {
+          if (error instanceof RuntimeUnavailable) {
+            // Nothing was started: the job stays `starting`, and the next pass asks again (the
+            // runtime spaces its own attempts out) until the start deadline.
+            this.deps.log.warn({ jobId: job.id, err: error }, 'engine: launch delayed');
+            await recordLaunchDelay(db, { jobId: job.id, operationId: world.operation?.id ?? null, message: `The job waits to start: ${error.message}`, at: now() });
+            return WAIT;
+          }
           const message = `The job could not be started: ${asError(error).message}`;
           await applyPlan(db, world, launchFailure(toObservation(world, now()), message), now());
         }

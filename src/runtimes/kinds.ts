@@ -1,7 +1,9 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { RuntimeBinding } from '../domain/runtime-catalog.js';
+import type { ResourceProfile, RuntimeBinding } from '../domain/runtime-catalog.js';
 import { LocalJvmBinding } from './local-jvm/settings.js';
 import { createLocalJvmRuntime } from './local-jvm/create.js';
+import { createSparkRuntime } from './spark/create.js';
+import { SparkBinding } from './spark/settings.js';
 import type { JobRuntime, RuntimeKindName } from './runtime.js';
 import type { LocalJvmMachineSettings } from './local-jvm/settings.js';
 
@@ -14,6 +16,8 @@ export interface RuntimeContext {
   /** The service's data folder: local runtimes keep job folders and snapshots under it. */
   dataDir: string;
   localJvm: LocalJvmMachineSettings;
+  /** The catalog's resource profiles: a remote runtime sizes a job's containers from them. */
+  resourceProfiles: ResourceProfile[];
   /** One object shared by every runtime built in this registry under `key` (a launcher helper). */
   shared<T>(key: string, make: () => T): T;
   /** Where a runtime reports trouble it recovers from by itself (a cluster not reachable yet). */
@@ -31,4 +35,5 @@ export interface RuntimeKindDefinition {
 /** Every runtime kind of this build. A new kind is one entry here and its own folder. */
 export const RUNTIME_KINDS: RuntimeKindDefinition[] = [
   { kind: 'local-jvm', settings: LocalJvmBinding, create: createLocalJvmRuntime },
+  { kind: 'spark', settings: SparkBinding, create: createSparkRuntime },
 ];

@@ -1,10 +1,13 @@
+import { Readable } from 'node:stream';
+import type { JobLog } from '../job-log.js';
+
 /**
  * A driver's log lives on the worker that ran it, served by that worker's web UI
  * (`spark.worker.ui.port`, 8081): `/logPage/?driverId=…&logType=stderr` for people, `/log?…` as
- * plain text. Sluice links the job's `loggingUrl` to the page rather than proxying it: the log
- * is the cluster's, readable as the cluster's UI allows, and a proxy would make every replica a
- * path into the cluster's network. The status answer names the worker by `workerHostPort`
- * (its RPC address); its UI is on the same host.
+ * plain text by byte range. Sluice proxies it: the job's `loggingUrl` stays Sluice's own route
+ * (authenticated and realm-checked like every other, with Range, tail and follow), and reads the
+ * worker's `/log` by offset. The status answer names the worker by `workerHostPort` (its RPC
+ * address); its UI is on the same host.
  */
 export function driverLogPageUrl(workerHostPort: string, workerUiPort: number, driverId: string, logType: 'stdout' | 'stderr' = 'stderr'): string {
   return `http://${hostOf(workerHostPort)}:${workerUiPort}/logPage/?driverId=${encodeURIComponent(driverId)}&logType=${logType}`;
@@ -28,4 +31,29 @@ export async function driverLogTail(workerHostPort: string, workerUiPort: number
 function hostOf(hostPort: string): string {
   const colon = hostPort.lastIndexOf(':');
   return colon > 0 ? hostPort.slice(0, colon) : hostPort;
+}
+
+/** `==== Bytes 0-120 of 120 of /work/driver-…/stderr ====` */
+const HEADER = /^==== Bytes (\d+)-(\d+) of (\d+) of .* ====\n/;
+
+/** The driver's stderr as the log route reads a job's log, by byte range from the worker's UI. */
+export function driverJobLog(jobs: { workerOf(handle: { submissionId: string }): Promise<string | null>; settings: { workerUiPort: number } }, handle: { submissionId: string }): JobLog {
+  const read = async (offset: number, length: number): Promise<{ total: number; bytes: Buffer }> => {
+    const worker = await jobs.workerOf(handle);
+    if (!worker) return { total: 0, bytes: Buffer.alloc(0) };
+    const url = `http://${hostOf(worker)}:${jobs.settings.workerUiPort}/log?driverId=${encodeURIComponent(handle.submissionId)}&logType=stderr&offset=${offset}&byteLength=${length}`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch(() => null);
+    if (!response?.ok) return { total: 0, bytes: Buffer.alloc(0) };
+    const text = Buffer.from(await response.arrayBuffer());
+    const match = HEADER.exec(text.subarray(0, 1024).toString('utf8'));
+    if (!match) return { total: 0, bytes: Buffer.alloc(0) };
+    return { total: Number(match[3]), bytes: text.subarray(Buffer.byteLength(match[0])) };
+  };
+  return {
+    size: async () => (await read(0, 0)).total,
+    read: (start, end) => Readable.from((async function* () {
+      const { bytes } = await read(start, end - start + 1);
+      if (bytes.length > 0) yield bytes;
+    })()),
+  };
 }

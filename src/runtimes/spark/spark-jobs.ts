@@ -86,6 +86,12 @@ export class SparkJobs {
     await this.submitter.kill(handle.submissionId);
   }
 
+  /** The worker running (or that ran) the driver, as `host:port`; null before one took it. */
+  async workerOf(handle: SparkHandle): Promise<string | null> {
+    const status = await this.submitter.status(handle.submissionId).catch(() => null);
+    return status?.found && status.worker ? status.worker.hostPort : null;
+  }
+
   /** The worker's log page of the driver, once a worker runs it (null before). */
   async loggingUrl(handle: SparkHandle): Promise<string | null> {
     const status = await this.submitter.status(handle.submissionId);

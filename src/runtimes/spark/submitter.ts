@@ -1,3 +1,5 @@
+import { RuntimeUnavailable } from '../runtime.js';
+
 /**
  * The inside of the Spark runtime that talks to a cluster manager: submit a driver, ask its
  * state, kill it. The runtime (runtime.ts) builds the request and maps states to Sluice's
@@ -48,8 +50,8 @@ export type KillAnswer = { accepted: true; message: string } | { accepted: false
  * protocol, or a manager that answers but cannot act now (a standby master). The job's record
  * stays as it is and the call is tried again later.
  */
-export class ClusterUnavailable extends Error {
-  constructor(message: string, readonly retryable = true) {
+export class ClusterUnavailable extends RuntimeUnavailable {
+  constructor(message: string) {
     super(message);
     this.name = 'ClusterUnavailable';
   }
