@@ -126,4 +126,27 @@ describeOnStores('batch pipelines on Spark', (ctx) => {
     assert.equal(job.id, running.id);
     assert.equal(job.state, 'completed', job.message);
   });
+  it('a scheduled batch version runs on Spark after a catalog publication, with the resolved catalog versions', async () => {
+    const hrn = `hrn:here:data:::spark-texts-${ctx.kind}`;
+    const out = `scheduled-${ctx.kind}.txt`;
+    const d = await deploy(ctx.api, {
+      example: 'batch-word-count', name: `spark-scheduled-${ctx.kind}`, inputCatalogs: { text: hrn },
+      schedulerConfiguration: { catalogTriggerOptions: 'version_resolver' }, customRuntimeConfiguration: props('in', out),
+    });
+    await ctx.api('POST', `${d.base}/operations/activate`);
+    await waitForVersionState(ctx.api, d.base, 'scheduled');
+    await ctx.api('POST', `/sluice/v1/catalogs/${encodeURIComponent(hrn)}/versions`);
+    const job = await waitForJob(ctx.api, d.base, ['completed', 'failed', 'canceled']);
+    assert.equal(job.state, 'completed', job.message);
+    assert.equal(job.executionMode, 'scheduled');
+    assert.deepEqual(job.catalogVersions, { inputCatalogs: { text: { processingType: 'reprocess', version: 0 } }, outputCatalog: { baseVersion: -1 } });
+    const [driver] = await driverOf(job.id);
+    assert.equal(driver.state, 'FINISHED');
+    // The driver read pipeline-job.conf from the shared folder, as a local JVM job reads it from its own.
+    assert.match(await fs.readFile(path.join(driver.driverDir!, 'stdout'), 'utf8'), /input text: processing-type=reprocess since-version=null version=0/);
+    assert.equal(await fs.readFile(path.join(work, out), 'utf8'), 'dog\t1\nfox\t1\nlazy\t1\nquick\t1\nthe\t2\n');
+    await waitForVersionState(ctx.api, d.base, 'scheduled');
+    await ctx.api('POST', `${d.base}/operations/deactivate`);
+    await waitForVersionState(ctx.api, d.base, 'ready');
+  });
 }, { env });
