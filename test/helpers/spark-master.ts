@@ -14,6 +14,7 @@ export interface FakeDriver {
   starts: number;
   exitCodes: number[];
   driverDir: string | null;
+  times: { submitted: number; running?: number; ended?: number };
 }
 
 export interface FakeMasterView {

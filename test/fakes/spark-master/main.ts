@@ -63,7 +63,7 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse): Prom
       workers: workers.map((w) => ({ id: w.id, hostPort: w.hostPort, alive: w.alive })),
       drivers: [...master.drivers.values()].map((d) => ({
         id: d.id, state: d.state, workerId: d.worker?.id ?? null, request: d.request, starts: d.starts, exitCodes: d.exitCodes,
-        driverDir: d.worker ? d.worker.driverDir(d.id) : null,
+        driverDir: d.worker ? d.worker.driverDir(d.id) : null, times: d.times,
       })),
     });
   }

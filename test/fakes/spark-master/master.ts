@@ -20,6 +20,8 @@ export interface Driver {
   /** JVM starts so far (a supervised driver is restarted by its worker; a lost worker's is relaunched). */
   starts: number;
   exitCodes: number[];
+  /** Epoch ms of the fake's own state changes, against which the benchmark measures Sluice. */
+  times: { submitted: number; running?: number; ended?: number };
 }
 
 /**
@@ -57,6 +59,7 @@ export class FakeMaster {
       killRequested: false,
       starts: 0,
       exitCodes: [],
+      times: { submitted: Date.now() },
     };
     this.drivers.set(id, driver);
     this.schedule();
@@ -133,6 +136,7 @@ export class FakeMaster {
       const worker = alive[next++ % alive.length];
       driver.worker = worker;
       driver.state = 'RUNNING';
+      driver.times.running ??= Date.now();
       void this.launch(driver, worker);
     }
   }
@@ -160,6 +164,7 @@ export class FakeMaster {
     if (driver.worker !== worker) return;
     driver.process = null;
     driver.exitCodes.push(code);
+    driver.times.ended = Date.now();
     if (driver.killRequested) driver.state = 'KILLED';
     else if (code === 0) driver.state = 'FINISHED';
     else if (driver.supervise) {
