@@ -71,6 +71,15 @@ describeOnStores('batch pipelines on Spark', (ctx) => {
     const ops = (await ctx.api('GET', `${d.base}/operations`)).body;
     assert.equal(ops[0].requestType, 'job_terminate_to_ready');
     assert.match(ops[0].message, new RegExp(`The job failed: the Spark driver exited with an error \\(FAILED\\): word-count failed: input ${path.join(work, 'missing')} does not exist`));
+    // The job's log is the driver's stderr, proxied from the worker's UI, with Range as for local jobs.
+    const auth = { authorization: `Bearer ${await ctx.tokenFor({ realm: 'realm-a' })}` };
+    const log = await fetch(job.loggingUrl, { headers: auth });
+    assert.equal(log.status, 200);
+    const text = await log.text();
+    assert.match(text, /^word-count failed: input .* does not exist\n$/);
+    const ranged = await fetch(job.loggingUrl, { headers: { ...auth, range: 'bytes=0-9' } });
+    assert.equal(ranged.status, 206);
+    assert.equal(await ranged.text(), text.slice(0, 10));
   });
 
   it('cancel kills the driver and the job ends canceled', async () => {
