@@ -9,6 +9,7 @@ import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { RuntimeRegistry } from '../runtimes/registry.js';
 import { RuntimeUnavailable, type JobHandle, type JobRuntime } from '../runtimes/runtime.js';
 import { recordLaunchDelay } from '../store/launch-delay.js';
+import { renewRemoteJobLeases, takeOverRemoteJobs } from '../store/remote-job-leases.js';
 import { applyPlan, recordHandle, recordLaunch, type Applied, type KeptSnapshotRecord } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
 import { claimOperations, renewLeases } from '../store/operations.js';
@@ -140,6 +141,13 @@ export class Reconciler {
     // New claims carry a whole lease; the others are renewed long before theirs runs out, not at every pass.
     if (Math.abs(at.getTime() - this.leasesRenewedAt) >= settings.leaseMs / 4) {
       await renewLeases(db, settings.replicaId, at, settings.leaseMs);
+      // Remote runtimes' jobs: keep ours, and take over those of a replica that stopped renewing.
+      const remote = this.deps.runtimes.all().filter((r) => !r.local).map((r) => r.name);
+      await renewRemoteJobLeases(db, settings.replicaId, remote, at, settings.leaseMs);
+      for (const versionId of await takeOverRemoteJobs(db, settings.replicaId, remote, at, settings.leaseMs)) {
+        this.deps.log.warn({ versionId }, 'engine: took over a remote job whose owner stopped renewing its lease');
+        targets.add(versionId);
+      }
       this.leasesRenewedAt = at.getTime();
     }
     const versions = due.all ? new Set([...targets, ...await versionsToReconcile(db, settings.replicaId)]) : targets;

@@ -127,6 +127,8 @@ export interface JobsTable {
   /** The runtime's name (runtimes/registry.ts): the only reader of `handle`. */
   runtime: string;
   owner: string;
+  /** A remote runtime's job: until when its owner's claim holds (renewed each lease period; then others may take it over). */
+  ownerLeaseUntil: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Opaque to everything but the job's runtime; null until the launch is recorded. */
   handle: Json<Record<string, unknown> | null> | null;
   exitCode: number | null;
