@@ -294,13 +294,20 @@ export class Reconciler {
         }
         break;
       case 'stop':
-      case 'stop-keeping-state': {
-        const handle = await runtime.stop(target, { keepState: plan.action === 'stop-keeping-state', snapshotId: snapshotIdOf(job) });
-        if (handle) await recordHandle(db, job.id, handle as JobHandle, now());
-        break;
-      }
+      case 'stop-keeping-state':
       case 'force-stop':
-        await runtime.forceStop(target);
+        try {
+          if (plan.action === 'force-stop') await runtime.forceStop(target);
+          else {
+            const handle = await runtime.stop(target, { keepState: plan.action === 'stop-keeping-state', snapshotId: snapshotIdOf(job) });
+            if (handle) await recordHandle(db, job.id, handle as JobHandle, now());
+          }
+        } catch (error) {
+          // The stop request is recorded; past its grace the engine forces the stop, asking again.
+          if (!(error instanceof RuntimeUnavailable)) throw error;
+          this.deps.log.warn({ jobId: job.id, err: error }, 'engine: the job could not be asked to stop now');
+          return WAIT;
+        }
         break;
       case 'discard-snapshot':
         await runtime.discardSnapshot(target);
