@@ -16,6 +16,8 @@ export interface Config {
   jwksUrl?: string;
   realm: string;
   maxPackageBytes: number;
+  /** Most entries a package's zip may have (its central directory is read entry by entry). */
+  maxPackageEntries: number;
   runtimeCatalogFile?: string;
   logLevel: string;
   /** The one region this installation is (targetRegionId / actualRegionId). */
@@ -148,7 +150,7 @@ function engineFrom(env: Env): EngineConfig {
   return {
     replicaId: env.SLUICE_REPLICA_ID || os.hostname(),
     tickMs: ms('SLUICE_ENGINE_TICK_MS', 500),
-    leaseMs: ms('SLUICE_OPERATION_LEASE_MS', 60_000),
+    leaseMs: ms('SLUICE_OPERATION_LEASE_MS', 30_000),
     operationTimeoutMs: ms('SLUICE_OPERATION_TIMEOUT_MS', 120_000),
     stopGraceMs: ms('SLUICE_STOP_GRACE_MS', 10_000),
     startTimeoutMs: ms('SLUICE_JOB_START_TIMEOUT_MS', 60_000),
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwksUrl: urlFrom(env, 'SLUICE_JWKS_URL'),
     realm: env.SLUICE_REALM || 'local',
     maxPackageBytes: intFrom(env, 'SLUICE_MAX_PACKAGE_BYTES', 500 * 1024 * 1024, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+    maxPackageEntries: intFrom(env, 'SLUICE_MAX_PACKAGE_ENTRIES', 65_535, { min: 1, max: 10_000_000 }),
     runtimeCatalogFile: env.SLUICE_RUNTIME_CATALOG || undefined,
     logLevel,
     region: env.SLUICE_REGION || 'local',

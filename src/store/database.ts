@@ -22,8 +22,8 @@ import * as m0009 from './migrations/0009_runtime_handle.js';
 import * as m0010 from './migrations/0010_package_home.js';
 import * as m0011 from './migrations/0011_apps.js';
 import * as m0013 from './migrations/0013_console.js';
-import * as m0018 from './migrations/0018_remote_job_lease.js';
 import * as m0012 from './migrations/0012_events_webhooks.js';
+import * as m0016 from './migrations/0016_operating.js';
 
 export type Db = Kysely<Tables>;
 
@@ -56,8 +56,8 @@ const migrations: Record<string, Migration> = {
   '0010_package_home': m0010,
   '0011_apps': m0011,
   '0013_console': m0013,
-  '0018_remote_job_lease': m0018,
   '0012_events_webhooks': m0012,
+  '0016_operating': m0016,
 };
 
 // int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.

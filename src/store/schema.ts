@@ -126,9 +126,10 @@ export interface JobsTable {
   highAvailability: boolean;
   /** The runtime's name (runtimes/registry.ts): the only reader of `handle`. */
   runtime: string;
+  /** The replica that looks after the job: the one that launched it, or for a remote runtime the one holding its lease. */
   owner: string;
-  /** A remote runtime's job: until when its owner's claim holds (renewed each lease period; then others may take it over). */
-  ownerLeaseUntil: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Remote runtimes only: until when `owner` holds the job (store/operations.ts, the claim rule); null: a local job. */
+  leaseUntil: Timestamp | null;
   /** Opaque to everything but the job's runtime; null until the launch is recorded. */
   handle: Json<Record<string, unknown> | null> | null;
   exitCode: number | null;
@@ -263,6 +264,28 @@ export interface WebhookAttemptsTable {
   replica: string;
 }
 
+export interface VersionStateCountsTable {
+  state: string;
+  versions: number;
+}
+
+export interface VersionStateDeltasTable {
+  state: string;
+  delta: number;
+}
+
+export interface FreshnessWatchesTable {
+  versionId: string;
+  realm: string;
+  catalogHrn: string;
+  /** The latest output catalog version seen (−1: none yet). */
+  seenVersion: number;
+  /** When `seenVersion` was first seen, or when the watch began. */
+  freshSince: Timestamp;
+  /** When the deadline was missed; null while the output is fresh. */
+  missedAt: Timestamp | null;
+}
+
 export interface Tables extends AppTables {
   packages: PackagesTable;
   pipelineTemplates: TemplatesTable;
@@ -279,6 +302,9 @@ export interface Tables extends AppTables {
   webhookSubscriptions: WebhookSubscriptionsTable;
   webhookDeliveries: WebhookDeliveriesTable;
   webhookAttempts: WebhookAttemptsTable;
+  versionStateCounts: VersionStateCountsTable;
+  versionStateDeltas: VersionStateDeltasTable;
+  freshnessWatches: FreshnessWatchesTable;
 }
 
 export type PackageRow = Selectable<PackagesTable>;
@@ -295,3 +321,4 @@ export type EventRow = Selectable<EventsTable>;
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+export type FreshnessWatchRow = Selectable<FreshnessWatchesTable>;
