@@ -33,7 +33,7 @@ export const SparkBinding = Type.Object({
   /** The workers' web UI port (`spark.worker.ui.port`), for a job's `loggingUrl` (default 8081). */
   workerUiPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   /** Extra Spark properties for every job of this environment (event logs, a queue…); Sluice's own win. */
-  sparkProperties: Type.Optional(Type.Record(Type.String({ pattern: '^spark\\.' }), Type.String())),
+  sparkProperties: Type.Optional(Type.Record(Type.String({ pattern: '^spark\\.' }), Type.String(), { additionalProperties: false })),
   /** Per REST call (default 10 000). */
   requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
 }, { additionalProperties: false });
