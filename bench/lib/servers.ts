@@ -145,6 +145,8 @@ export interface SluiceOptions {
   storeEnv: Record<string, string>;
   logLevel: string;
   name?: string;
+  /** More environment (SLUICE_JOB_ISOLATION=shared, say). */
+  env?: Record<string, string>;
 }
 
 /** The real `sluice serve` from dist, with tokens signed by TEST_SECRET. */
@@ -153,7 +155,7 @@ export function startSluice(options: SluiceOptions): Promise<BenchServer> {
     name: options.name ?? `sluice (log ${options.logLevel})`,
     script: SLUICE_CLI,
     args: ['serve'],
-    env: { ...baseEnv(), SLUICE_JWT_SECRET: TEST_SECRET, SLUICE_LOG_LEVEL: options.logLevel, ...options.storeEnv },
+    env: { ...baseEnv(), SLUICE_JWT_SECRET: TEST_SECRET, SLUICE_LOG_LEVEL: options.logLevel, ...options.storeEnv, ...options.env },
     readyPath: '/health',
   });
 }

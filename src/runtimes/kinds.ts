@@ -6,6 +6,7 @@ import { createSparkRuntime } from './spark/create.js';
 import { SparkBinding } from './spark/settings.js';
 import type { JobRuntime, RuntimeKindName } from './runtime.js';
 import type { LocalJvmMachineSettings } from './local-jvm/settings.js';
+import type { JobSandbox } from './local-jvm/sandbox/job-sandbox.js';
 
 /** What a runtime kind is given to build one runtime for one catalog binding. */
 export interface RuntimeContext {
@@ -18,6 +19,8 @@ export interface RuntimeContext {
   localJvm: LocalJvmMachineSettings;
   /** The catalog's resource profiles: a remote runtime sizes a job's containers from them. */
   resourceProfiles: ResourceProfile[];
+  /** How local jobs are isolated (README: "Job isolation"); none: run as the service. */
+  jobSandbox?: JobSandbox;
   /** One object shared by every runtime built in this registry under `key` (a launcher helper). */
   shared<T>(key: string, make: () => T): T;
   /** Where a runtime reports trouble it recovers from by itself (a cluster not reachable yet). */
