@@ -10,7 +10,8 @@
  * BENCH_PUBLISH_RUNS (default 100), BENCH_SCHEDULED_VERSIONS (default 10000), BENCH_IDLE_SECONDS (poll interval and
  * idle window, default 60), BENCH_SWEEP_TIMEOUT_S (default 600), BENCH_STREAM_RUNS (default 5), BENCH_STREAM_STATE_MB (default 100),
  * BENCH_METRICS_VERSIONS (default 10000), BENCH_METRICS_JOBS (default 1000), BENCH_SUPERVISION_JOBS (default 50),
- * BENCH_SUPERVISION_SECONDS (default 30), BENCH_SUPERVISION_CHECKPOINT_MS (default 10000), BENCH_MEMORY_IDLE_S (default 10).
+ * BENCH_SUPERVISION_SECONDS (default 30), BENCH_SUPERVISION_CHECKPOINT_MS (default 10000), BENCH_MEMORY_IDLE_S (default 10),
+ * BENCH_SPARK_RUNS (default 5), BENCH_SPARK_POLL_MS (default 500), BENCH_SPARK_CLIENT_POLL_MS (default 10).
  */
 import { activateLatency } from './activate-latency.js';
 import { apiCost } from './api-cost.js';
@@ -18,13 +19,14 @@ import { apiThroughput } from './api-throughput.js';
 import { memory } from './memory.js';
 import { metricsCost } from './metrics-cost.js';
 import { schedulerIdle } from './scheduler-idle.js';
+import { sparkLatency } from './spark-latency.js';
 import { streamState } from './stream-state.js';
 import { supervision } from './supervision.js';
 import { triggerLatency } from './trigger-latency.js';
 import { printPreamble, printTable, type ResultRow } from './lib/report.js';
 import type { Benchmark, BenchSettings } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState, metricsCost, supervision, memory];
+const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState, metricsCost, supervision, memory, sparkLatency];
 
 function numberFrom(name: string, fallback: number, integer: boolean): number {
   const raw = process.env[name];

@@ -6,6 +6,7 @@ import { startServer } from '../server.js';
 import { lifetimeSeconds } from './arguments.js';
 import { sluiceVersion, startLine } from './start-line.js';
 import { registerClientCommands } from './commands.js';
+import { probeSparkMaster } from '../runtimes/spark/probe.js';
 import { exitCodeOf } from './errors.js';
 
 const program = new Command();
@@ -62,6 +63,18 @@ program
   });
 
 registerClientCommands(program);
+
+program
+  .command('check-spark')
+  .description('read-only checks of a Spark standalone master\'s REST submission server (npm run check:spark -- <rest-url>)')
+  .argument('<rest-url>', 'the master\'s REST submission server, e.g. http://spark-master:6066')
+  .option('--spark-version <version>', 'the sparkVersion the runtime catalog binding will send')
+  .option('--driver <submission-id>', 'also show this driver\'s state')
+  .action(async (restUrl: string, options: { sparkVersion?: string; driver?: string }) => {
+    const findings = await probeSparkMaster({ restUrl, sparkVersion: options.sparkVersion, driverId: options.driver });
+    for (const f of findings) process.stdout.write(`${f.ok ? 'ok  ' : 'FAIL'} ${f.check}: ${f.detail}\n`);
+    process.exitCode = findings.every((f) => f.ok) ? 0 : 1;
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -8,7 +8,8 @@ import { decide, launchFailure } from '../domain/reconcile.js';
 import { completePlan } from '../domain/plan-writes.js';
 import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { RuntimeRegistry } from '../runtimes/registry.js';
-import type { JobHandle, JobRuntime } from '../runtimes/runtime.js';
+import { RuntimeUnavailable, type JobHandle, type JobRuntime } from '../runtimes/runtime.js';
+import { recordLaunchDelay } from '../store/launch-delay.js';
 import { applyPlan, recordHandle, recordLaunch, type Applied, type KeptSnapshotRecord } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
 import { claimOperations, renewLeases, takeOverJobs } from '../store/operations.js';
@@ -79,6 +80,9 @@ const MAX_STEPS_PER_PASS = 12;
  * looked at on their runtime's slow safety poll only. Looking at every live job at every tick
  * cost ~1.5 % of a core per job on PGlite (npm run bench -- supervision).
  */
+/** `act` tried and must wait for the runtime: this version's pass ends here (the next tick tries again). */
+const WAIT = Symbol('wait');
+
 export class Reconciler {
   private timers: NodeJS.Timeout[] = [];
   private ticking?: Promise<void>;
@@ -190,13 +194,23 @@ export class Reconciler {
         // First seen by this run of the service (adopted after a restart, or taken over): ask for its reports.
         if (world.job.handle) runtime!.watch(runtimeJobOf(world.job));
       }
-      const seen = runtime ? await observeJob(db, runtime, world, this.deps.now(), settings.restartWindowMs) : {};
+      let seen;
+      try {
+        seen = runtime ? await observeJob(db, runtime, world, this.deps.now(), settings.restartWindowMs) : {};
+      } catch (error) {
+        // A cluster out of reach: the job keeps its record as it is; a later pass looks again.
+        if (!(error instanceof RuntimeUnavailable)) throw error;
+        this.deps.log.warn({ versionId, jobId: world.job?.id, err: error }, 'engine: job not observable now');
+        return;
+      }
       const observation = toObservation(world, this.deps.now(), seen);
       const decided = decide(observation, settings);
       if (!decided) return;
       const plan = completePlan(observation, decided);
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
-      known = await this.act(world, plan);
+      const acted = await this.act(world, plan);
+      if (acted === WAIT) return;
+      known = acted;
       // Ended: its reports need no mapping any more.
       if (world.job && plan.job?.state && plan.job.state !== 'running') this.versionOfJob.delete(world.job.id);
       // An upgrade created the target's job: the next pass finds it among the live jobs and launches it.
@@ -252,7 +266,7 @@ export class Reconciler {
    * the insert and update returned), and after that job's launch was recorded. Those are the steps
    * of every activation, each saving a read of the world; anything else is read again.
    */
-  private async act(world: VersionWorld, planned: Plan): Promise<VersionWorld | undefined> {
+  private async act(world: VersionWorld, planned: Plan): Promise<VersionWorld | undefined | typeof WAIT> {
     const { db, runtimes, settings, now } = this.deps;
     const job = world.job;
     const runtime = job ? this.runtimeOf(job) : undefined;
@@ -300,19 +314,33 @@ export class Reconciler {
           runtime.watch({ ...target, handle });
           return { ...world, job: { ...job, handle, loggingApplied: logging, updated: at } };
         } catch (error) {
+          if (error instanceof RuntimeUnavailable) {
+            // Nothing was started: the job stays `starting`, and the next pass asks again (the
+            // runtime spaces its own attempts out) until the start deadline.
+            this.deps.log.warn({ jobId: job.id, err: error }, 'engine: launch delayed');
+            await recordLaunchDelay(db, { jobId: job.id, operationId: world.operation?.id ?? null, message: `The job waits to start: ${error.message}`, at: now() });
+            return WAIT;
+          }
           const message = `The job could not be started: ${asError(error).message}`;
           const observation = toObservation(world, now());
           await applyPlan(db, world, completePlan(observation, launchFailure(observation, message)), now());
         }
         break;
       case 'stop':
-      case 'stop-keeping-state': {
-        const handle = await runtime.stop(target, { keepState: plan.action === 'stop-keeping-state', snapshotId: snapshotIdOf(job) });
-        if (handle) await recordHandle(db, job.id, handle as JobHandle, now());
-        break;
-      }
+      case 'stop-keeping-state':
       case 'force-stop':
-        await runtime.forceStop(target);
+        try {
+          if (plan.action === 'force-stop') await runtime.forceStop(target);
+          else {
+            const handle = await runtime.stop(target, { keepState: plan.action === 'stop-keeping-state', snapshotId: snapshotIdOf(job) });
+            if (handle) await recordHandle(db, job.id, handle as JobHandle, now());
+          }
+        } catch (error) {
+          // The stop request is recorded; past its grace the engine forces the stop, asking again.
+          if (!(error instanceof RuntimeUnavailable)) throw error;
+          this.deps.log.warn({ jobId: job.id, err: error }, 'engine: the job could not be asked to stop now');
+          return WAIT;
+        }
         break;
       case 'discard-snapshot':
         await runtime.discardSnapshot(target);

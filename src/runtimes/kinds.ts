@@ -1,7 +1,9 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { RuntimeBinding } from '../domain/runtime-catalog.js';
+import type { ResourceProfile, RuntimeBinding } from '../domain/runtime-catalog.js';
 import { LocalJvmBinding } from './local-jvm/settings.js';
 import { createLocalJvmRuntime } from './local-jvm/create.js';
+import { createSparkRuntime } from './spark/create.js';
+import { SparkBinding } from './spark/settings.js';
 import type { JobRuntime, RuntimeKindName } from './runtime.js';
 import type { LocalJvmMachineSettings } from './local-jvm/settings.js';
 import type { JobSandbox } from './local-jvm/sandbox/job-sandbox.js';
@@ -15,6 +17,8 @@ export interface RuntimeContext {
   /** The service's data folder: local runtimes keep job folders and snapshots under it. */
   dataDir: string;
   localJvm: LocalJvmMachineSettings;
+  /** The catalog's resource profiles: a remote runtime sizes a job's containers from them. */
+  resourceProfiles: ResourceProfile[];
   /** How local jobs are isolated (README: "Job isolation"); none: run as the service. */
   jobSandbox?: JobSandbox;
   /** One object shared by every runtime built in this registry under `key` (a launcher helper). */
@@ -34,4 +38,5 @@ export interface RuntimeKindDefinition {
 /** Every runtime kind of this build. A new kind is one entry here and its own folder. */
 export const RUNTIME_KINDS: RuntimeKindDefinition[] = [
   { kind: 'local-jvm', settings: LocalJvmBinding, create: createLocalJvmRuntime },
+  { kind: 'spark', settings: SparkBinding, create: createSparkRuntime },
 ];

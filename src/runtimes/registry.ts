@@ -49,7 +49,7 @@ export class RuntimeRegistry {
   }
 }
 
-export type RegistryContext = Omit<RuntimeContext, 'name' | 'binding' | 'shared'>;
+export type RegistryContext = Omit<RuntimeContext, 'name' | 'binding' | 'shared' | 'resourceProfiles'>;
 
 /** Builds a runtime per binding of the catalog (checked when it was loaded), plus the default local JVM. */
 export function createRuntimeRegistry(catalog: RuntimeCatalog, context: RegistryContext): RuntimeRegistry {
@@ -61,7 +61,7 @@ export function createRuntimeRegistry(catalog: RuntimeCatalog, context: Registry
   const build = (name: string, binding: RuntimeContext['binding']) => {
     const definition = RUNTIME_KINDS.find((k) => k.kind === binding.kind);
     if (!definition) throw new Error(`runtime kind "${binding.kind}" is not part of this build`);
-    return definition.create({ ...context, name, binding, shared });
+    return definition.create({ ...context, name, binding, shared, resourceProfiles: catalog.availableResourceProfiles });
   };
   const fallback = build(DEFAULT_BINDING.kind, DEFAULT_BINDING);
   const bound = Object.entries(catalog.runtimeBindings ?? {}).map(([environment, binding]) => ({

@@ -166,6 +166,18 @@ export interface JobRuntime {
   reachable?(): Promise<{ ok: boolean; message?: string }>;
 }
 
+/**
+ * The runtime cannot do what was asked now, and did nothing (a cluster out of reach, a standby
+ * master): the engine keeps the job's record as it is and asks again later. From `launch`, the
+ * job stays `starting` (with this message) until its start deadline.
+ */
+export class RuntimeUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeUnavailable';
+  }
+}
+
 export type RuntimeKindName = 'local-jvm' | 'flink' | 'spark';
 
 export interface StoredFolder {

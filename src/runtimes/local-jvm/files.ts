@@ -6,7 +6,7 @@ import type { JobSpec, PinnedCatalogVersions } from '../runtime.js';
  * The files a job finds in its work folder (behaviour notes §4). The two `.conf` files are
  * written in JSON syntax, which is valid HOCON, with the hosted key names.
  */
-export function pipelineConfig(spec: JobSpec): string {
+export function pipelineConfig(spec: Pick<JobSpec, 'inputCatalogs' | 'outputCatalogHrn' | 'billingTag'>): string {
   const inputs: Record<string, { hrn: string }> = {};
   for (const [label, hrn] of Object.entries(spec.inputCatalogs)) inputs[label] = { hrn };
   const config: Record<string, unknown> = {
