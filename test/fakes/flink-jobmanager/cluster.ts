@@ -70,7 +70,7 @@ export class FakeCluster {
   }
 
   run(jarId: string, rawBody: string, now: number): { jobid: string } {
-    const body = checkRunBody(rawBody, this.major);
+    const body = checkRunBody(rawBody, this.major, Number(this.options.flinkVersion.split('.')[1]));
     if (!this.jars.has(jarId)) {
       throw handlerError(400, `Jar file ${this.uploadDir}/${jarId} does not exist`, 'JarRunHandler');
     }

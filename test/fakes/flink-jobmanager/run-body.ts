@@ -29,7 +29,7 @@ const oneOf = (...values: string[]): FieldCheck => (v) => typeof v === 'string' 
  * and the LEGACY restore mode, and added `claimMode` (restoreMode kept as its deprecated alias).
  * `flinkConfiguration` exists since 1.17 (FLIP-256).
  */
-function fieldsFor(major: number): Record<string, FieldCheck> {
+function fieldsFor(major: number, minor: number): Record<string, FieldCheck> {
   const common: Record<string, FieldCheck> = {
     entryClass: isString,
     programArgsList: isStringList,
@@ -37,8 +37,8 @@ function fieldsFor(major: number): Record<string, FieldCheck> {
     jobId: isJobId,
     allowNonRestoredState: isBool,
     savepointPath: isString,
-    flinkConfiguration: isStringMap,
   };
+  if (major >= 2 || minor >= 17) common.flinkConfiguration = isStringMap;
   if (major < 2) return { ...common, programArgs: isString, restoreMode: oneOf('CLAIM', 'NO_CLAIM', 'LEGACY') };
   return { ...common, restoreMode: oneOf('CLAIM', 'NO_CLAIM'), claimMode: oneOf('CLAIM', 'NO_CLAIM') };
 }
@@ -48,7 +48,7 @@ function fieldsFor(major: number): Record<string, FieldCheck> {
  * JSON object, has a field the version does not know, a value of the wrong type or a key given
  * twice is refused with one fixed message. Nulls are accepted (the fields are boxed types).
  */
-export function checkRunBody(raw: string, major: number): RunBody {
+export function checkRunBody(raw: string, major: number, minor: number): RunBody {
   if (raw.trim() === '') return {};
   let parsed: unknown;
   try {
@@ -61,7 +61,7 @@ export function checkRunBody(raw: string, major: number): RunBody {
   // count is over every key in the text, so a nested map repeating a top-level name also counts.
   const keys = [...raw.matchAll(/"((?:[^"\\]|\\.)*)"\s*:/g)].map((m) => m[1]);
   if (Object.keys(parsed).some((k) => keys.filter((x) => x === k).length > 1)) throw badRequestBody('JarRunRequestBody');
-  const fields = fieldsFor(major);
+  const fields = fieldsFor(major, minor);
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
     const check = fields[key];
