@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ReconcileSettings } from './domain/reconcile-types.js';
-import type { LocalJvmSettings } from './runtimes/local-jvm/command.js';
+import type { LocalJvmMachineSettings } from './runtimes/local-jvm/settings.js';
 
 /** Everything the service reads from its environment, resolved once at start. */
 export interface Config {
@@ -27,6 +27,8 @@ export interface Config {
   /** How long the console's one-time sign-in link stays good (embedded default only); 0: no link. */
   consoleLinkTtlMs: number;
   engine: EngineConfig;
+  /** The local JVM runtime's machine-wide settings (its own folder says what each means). */
+  localJvm: LocalJvmMachineSettings;
   observability: ObservabilityConfig;
   webhooks: WebhookConfig;
 }
@@ -60,10 +62,10 @@ export interface WebhookConfig {
 }
 
 /**
- * The engine's timings (README: "Engine", "Stream state"), with the settings `decide` and the
- * local JVM runtime take declared where they are used.
+ * The engine's timings (README: "Engine", "Stream state"), with the settings `decide` takes
+ * declared where they are used. Runtimes' settings are their own (`localJvm`, the catalog's bindings).
  */
-export interface EngineConfig extends ReconcileSettings, LocalJvmSettings {
+export interface EngineConfig extends ReconcileSettings {
   /** Names this replica; it owns the jobs it launched. Stable across restarts of the same host. */
   replicaId: string;
   tickMs: number;
@@ -158,14 +160,20 @@ function engineFrom(env: Env): EngineConfig {
     jobFolderRetentionMs: intFrom(env, 'SLUICE_JOB_FOLDER_RETENTION_MS', 7 * DAY_MS, { min: 1, max: 3650 * DAY_MS }),
     leftoverGraceMs: ms('SLUICE_LEFTOVER_GRACE_MS', 3_600_000),
     gcIntervalMs: ms('SLUICE_GC_INTERVAL_MS', 3_600_000),
-    java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
-    heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
-    maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),
     catalogSource: oneOf(env, 'SLUICE_CATALOG_SOURCE', ['local', 'hosted'] as const, 'local'),
     metadataUrl: env.SLUICE_METADATA_URL || undefined,
     metadataToken: env.SLUICE_METADATA_TOKEN || undefined,
     catalogPollMs: ms('SLUICE_CATALOG_POLL_MS', 60_000),
     clock: oneOf(env, 'SLUICE_CLOCK', ['system', 'manual'] as const, 'system'),
+  };
+}
+
+function localJvmFrom(env: Env): LocalJvmMachineSettings {
+  return {
+    java: env.SLUICE_JAVA || (env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java'),
+    heapMbPerUnit: intFrom(env, 'SLUICE_LOCAL_HEAP_MB_PER_UNIT', 256, { min: 16, max: 64 * 1024 }),
+    maxHeapMb: intFrom(env, 'SLUICE_LOCAL_MAX_HEAP_MB', 2048, { min: 64, max: 1024 * 1024 }),
+    safetyPollMs: intFrom(env, 'SLUICE_LOCAL_SAFETY_POLL_MS', 500, { min: 1, max: DAY_MS }),
   };
 }
 
@@ -234,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     readCacheEntries: intFrom(env, 'SLUICE_READ_CACHE', 10_000, { min: 0, max: 10_000_000 }),
     consoleLinkTtlMs: intFrom(env, 'SLUICE_CONSOLE_LINK_TTL_MS', 15 * 60_000, { min: 0, max: DAY_MS }),
     engine,
+    localJvm: localJvmFrom(env),
     observability: observabilityFrom(env, engine),
     webhooks: webhooksFrom(env),
   };

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { asError } from './domain/errors.js';
-import { builtInCatalog, catalogProblems, type RuntimeCatalog } from './domain/runtime-catalog.js';
+import { builtInCatalog, catalogProblems, type RuntimeBinding, type RuntimeCatalog } from './domain/runtime-catalog.js';
+import { RUNTIME_KINDS } from './runtimes/kinds.js';
 
 const CatalogFile = Type.Object({
   availableRuntimes: Type.Array(Type.Object({
@@ -28,6 +29,8 @@ const CatalogFile = Type.Object({
     memoryInGiBPerUnit: Type.Number({ exclusiveMinimum: 0 }),
     diskInGiBPerUnit: Type.Number({ exclusiveMinimum: 0 }),
   }), { minItems: 1 }),
+  // Each binding's own settings are checked by its kind's schema (runtimes/kinds.ts) below.
+  runtimeBindings: Type.Optional(Type.Record(Type.String(), Type.Object({ kind: Type.String() }))),
 });
 
 /** The built-in catalog, or the operator's file in its place; a bad file stops the start with the reasons. */
@@ -50,7 +53,23 @@ export async function loadRuntimeCatalog(file: string | undefined): Promise<Runt
     const first = [...Value.Errors(CatalogFile, parsed)].slice(0, 5).map((e) => `${e.path}: ${e.message}`);
     throw new Error(`runtime catalog ${file} is not valid: ${first.join('; ')}`);
   }
-  const problems = catalogProblems(parsed);
+  const problems = [...catalogProblems(parsed), ...bindingProblems(parsed.runtimeBindings ?? {})];
   if (problems.length > 0) throw new Error(`runtime catalog ${file} is not consistent: ${problems.join('; ')}`);
   return parsed;
+}
+
+/** Each binding against the settings schema of its kind, with the JSON pointer of what is wrong. */
+function bindingProblems(bindings: Record<string, RuntimeBinding>): string[] {
+  const problems: string[] = [];
+  for (const [environment, binding] of Object.entries(bindings)) {
+    const kind = RUNTIME_KINDS.find((k) => k.kind === binding.kind);
+    if (!kind) {
+      problems.push(`runtimeBindings/${environment}/kind: "${binding.kind}" is not a runtime kind of this build (${RUNTIME_KINDS.map((k) => k.kind).join(', ')})`);
+      continue;
+    }
+    for (const error of [...Value.Errors(kind.settings, binding)].slice(0, 3)) {
+      problems.push(`runtimeBindings/${environment}${error.path}: ${error.message}`);
+    }
+  }
+  return problems;
 }

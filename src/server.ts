@@ -11,9 +11,8 @@ import type { Services } from './services.js';
 import { migrate, openDatabase, pendingMigrations, type Database } from './store/database.js';
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
-import { LocalJvmRuntime } from './runtimes/local-jvm/runtime.js';
-import { fileJobLog } from './runtimes/job-log.js';
-import { locationOf } from './engine/observation.js';
+import { createRuntimeRegistry } from './runtimes/registry.js';
+import { runtimeJobOf } from './engine/observer.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
 import { WebhookDeliverer } from './engine/webhook-deliverer.js';
@@ -74,10 +73,13 @@ export interface StartOptions {
 
 /** Opens the store, migrates it, starts the engine's loops and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  // First: its launcher helper is forked while this process is still small.
-  const runtime = new LocalJvmRuntime(path.join(config.dataDir, 'jobs'), path.join(config.dataDir, 'snapshots'), config.engine);
-  runtime.warmUp();
   const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
+  // Early: the local JVM's launcher helper is forked while this process is still small.
+  const runtimes = createRuntimeRegistry(catalog, {
+    dataDir: config.dataDir,
+    localJvm: config.localJvm,
+    warn: (message, error) => console.warn(message, error ?? ''),
+  });
   const verifier = await createVerifier(config);
   const tokenIssuer = await createTokenIssuer(config);
   const database = await openDatabase(config);
@@ -107,7 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     manualClock,
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake({ claim: true }),
-    jobLog: (job) => fileJobLog(runtime.logFile(locationOf(job))),
+    jobLog: (job) => runtimes.forJob(job)?.log(runtimeJobOf(job)) ?? null,
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
     tokenIssuer,
   };
@@ -123,7 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   triggers = new TriggerScheduler({
     db: database.db,
     source,
-    runtime,
+    runtimes,
     clock,
     settings: { replicaId: config.engine.replicaId, pollMs: config.engine.catalogPollMs, startTimeoutMs: config.engine.startTimeoutMs },
     log: app.log,
@@ -131,7 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   reconciler = new Reconciler({
     db: database.db,
-    runtime,
+    runtimes,
     catalogSource: source,
     settings: config.engine,
     log: app.log,
@@ -144,10 +146,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     intervalMs: engine.gcIntervalMs,
     log: app.log,
     tasks: [
-      snapshotCollection({ db: database.db, runtime, retentionMs: engine.snapshotRetentionMs, log: app.log }),
+      snapshotCollection({ db: database.db, runtimes, retentionMs: engine.snapshotRetentionMs, log: app.log }),
       eventCollection({ db: database.db, retentionMs: config.webhooks.eventRetentionMs }),
       jobFolderCollection({
-        db: database.db, runtime, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
+        db: database.db, runtimes, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
       }),
     ],
   });
@@ -167,7 +169,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await collector.stop();
       await reconciler?.stop();
       await deliverer.stop();
-      runtime.close();
+      await runtimes.close();
       await checker.idle();
       await database.close();
     })();

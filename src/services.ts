@@ -24,7 +24,8 @@ export interface Services {
   /** Tells the engine an operation was accepted, so it is taken at once rather than at the next tick. */
   operationAccepted(): void;
   /** A job's output (served at its loggingUrl), wherever its runtime keeps it. */
-  jobLog(job: JobRow): JobLog;
+  /** The job's log through its runtime; null when that runtime keeps none Sluice can read (or is gone from the catalog). */
+  jobLog(job: JobRow): JobLog | null;
   /** The local catalog registry, when it is the catalog source. */
   catalogRegistry?: LocalCatalogRegistry;
   /** The manual clock, when SLUICE_CLOCK=manual. */

@@ -17,10 +17,10 @@ export async function seedVersionsAndJobs(storeEnv: Record<string, string>, vers
         from pipeline_versions v cross join generate_series(1, ${versions - 1}::int) i
         where v.id = ${versionId}::uuid`.execute(trx);
       await sql`insert into jobs (id, realm, pipeline_id, version_id, operation_id, state, execution_mode, high_availability,
-          runtime, owner, work_dir, created, updated, ended)
+          runtime, owner, created, updated, ended)
         select gen_random_uuid(), v.realm, v.pipeline_id, v.id, gen_random_uuid(),
           case when n % 10 = 0 then 'running' when n % 10 = 1 then 'failed' else 'completed' end,
-          'on-demand', false, 'local-jvm', 'bench-elsewhere', '/nonexistent', now(), now(), case when n % 10 = 0 then null else now() end
+          'on-demand', false, 'local-jvm', 'bench-elsewhere', now(), now(), case when n % 10 = 0 then null else now() end
         from (select id, realm, pipeline_id, row_number() over (order by id) as n from pipeline_versions) v
         where v.n <= ${jobs}`.execute(trx);
     });

@@ -3,7 +3,10 @@
  * `http/` turns any of them into a response without inspecting message strings.
  */
 export interface FieldError {
-  /** RFC 6901 JSON pointer to the offending field, e.g. `/clusterConfiguration/workers`. */
+  /**
+   * RFC 6901 JSON pointer to the offending body field, e.g. `/clusterConfiguration/workers`;
+   * for a path or query parameter its name (`limit`), the message saying which it is.
+   */
   field: string;
   message: string;
   invalidValue?: unknown;
@@ -46,6 +49,15 @@ export const validationError = (errors: FieldError[], message = 'The request is 
 
 export const fieldError = (field: string, message: string, invalidValue?: unknown) =>
   validationError([{ field, message, invalidValue, code: ErrorCodes.validation }], message);
+
+/**
+ * A path or query parameter at fault: named (`limit`), not pointed at (`/limit` reads as a body
+ * field), and the message says where it is.
+ */
+export const parameterError = (place: 'path' | 'query', name: string, problem: string, invalidValue?: unknown) => {
+  const message = `${place} parameter ${name} ${problem}`;
+  return validationError([{ field: name, message, invalidValue, code: ErrorCodes.validation }], `Validation failed: ${message}`);
+};
 
 export const badRequest = (message: string) => new ApiError(400, ErrorCodes.badRequest, message);
 

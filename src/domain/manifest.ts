@@ -41,7 +41,7 @@ export function classNameOfEntry(entryName: string): string | null {
 
 /** A file name as uploaded: a plain name, never a path. Returns the problem, or null. */
 export function fileNameProblem(fileName: string): string | null {
-  if (fileName.length === 0) return 'the uploaded file has no name';
+  if (fileName.length === 0) return 'is missing: the uploaded part has no filename';
   if (fileName.length > 200) return `must be at most 200 characters, got ${fileName.length}`;
   if (/[/\\\0]/.test(fileName) || fileName === '.' || fileName === '..') {
     return 'must be a plain file name, without folders or path separators';

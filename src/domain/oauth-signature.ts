@@ -1,15 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { percentEncode, signatureBaseString, type SignedRequest } from './oauth-base-string.js';
+
+export { normalizedBaseUri, percentEncode, signatureBaseString, type SignedRequest } from './oauth-base-string.js';
 
 /**
  * OAuth 1.0a request signatures (RFC 5849 §3.4), HMAC-SHA256 only: how HERE clients sign the
  * client-credentials token request with their access key. Pure: the caller supplies the
  * request's parts and the key's secret.
  */
-
-/** RFC 3986 percent-encoding as OAuth requires: only unreserved characters stay as they are. */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 export type AuthorizationParse = { ok: true; params: Map<string, string> } | { ok: false; reason: string };
 
@@ -37,22 +35,6 @@ export function parseOAuthHeader(header: string | undefined): AuthorizationParse
   return { ok: true, params };
 }
 
-export interface SignedRequest {
-  method: string;
-  /** Scheme, host (port only when not the default) and path, without query: RFC 5849 §3.4.1.2. */
-  baseUri: string;
-  /** The OAuth parameters without oauth_signature, plus query and form-encoded body parameters. */
-  params: [string, string][];
-}
-
-/** The signature base string: method, URI and the sorted, encoded parameters. */
-export function signatureBaseString(request: SignedRequest): string {
-  const encoded = request.params.map(([k, v]) => [percentEncode(k), percentEncode(v)] as const);
-  encoded.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  const normalized = encoded.map(([k, v]) => `${k}=${v}`).join('&');
-  return [request.method.toUpperCase(), percentEncode(request.baseUri), percentEncode(normalized)].join('&');
-}
-
 /** HMAC-SHA256 over the base string with `secret&` (client credentials have no token secret). */
 export function hmacSha256Signature(request: SignedRequest, consumerSecret: string): string {
   return createHmac('sha256', `${percentEncode(consumerSecret)}&`).update(signatureBaseString(request)).digest('base64');
@@ -63,17 +45,6 @@ export function signatureMatches(sent: string, expected: string): boolean {
   const a = Buffer.from(sent);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * The base URI a client signed, from how the request reached us: lower-case scheme and host,
- * the port only when it is not the scheme's default (RFC 5849 §3.4.1.2).
- */
-export function normalizedBaseUri(base: string, path: string): string {
-  const url = new URL(base.replace(/\/$/, '') + path);
-  const defaultPort = (url.protocol === 'http:' && url.port === '80') || (url.protocol === 'https:' && url.port === '443');
-  const host = url.hostname.toLowerCase() + (url.port && !defaultPort ? `:${url.port}` : '');
-  return `${url.protocol.toLowerCase()}//${host}${url.pathname}`;
 }
 
 /** Whether a request's `oauth_timestamp` (epoch seconds) is within `windowSeconds` of now. */

@@ -1,9 +1,8 @@
-import path from 'node:path';
-import { NEW_SNAPSHOT, type Observation, type Plan, type ReconcileSettings, type Restore, type StopReason } from './reconcile-types.js';
+import { NEW_SNAPSHOT, type Checkpoint, type Observation, type Plan, type ReconcileSettings, type Restore, type StopReason } from './reconcile-types.js';
 import { decide as allowed } from './state-machine.js';
 
 /**
- * Stream versions keep their state (behaviour notes §5): pause and upgrade ask the job to write
+ * Stream versions keep their state (README: "Stream state"): pause and upgrade ask the job to write
  * a snapshot and stop, resume and upgrade start a job from one, and a job that dies is started
  * again from its newest checkpoint. Pure like `decide`: the engine does the I/O.
  */
@@ -65,18 +64,27 @@ function stopToSnapshot(reason: StopReason, o: Observation, settings: ReconcileS
   return {
     reason: `${reason}: ask the job to save its state and stop`,
     job: { stopRequested: reason, stopDeadline: new Date(o.now.getTime() + settings.snapshotGraceMs) },
-    process: 'terminate',
+    action: 'stop-keeping-state',
   };
 }
 
 /** A live stream job asked to stop for a pause or upgrade: wait for it, or give up at the deadline. */
 export function waitingForSnapshot(o: Observation, settings: ReconcileSettings): Plan | null {
   const job = o.job!;
+  const failure = o.stream?.snapshotFailure;
+  if (failure) {
+    return {
+      reason: `${job.stopRequested}: the runtime could not write the snapshot`,
+      job: { stopRequested: null },
+      action: 'discard-snapshot',
+      operation: failed(`The snapshot could not be written (${failure}); the job keeps running and the version stays running.`),
+    };
+  }
   if (!job.stopDeadline || o.now <= job.stopDeadline) return null;
   return {
     reason: `${job.stopRequested} timed out waiting for the snapshot`,
     job: { stopRequested: null },
-    process: 'discard-snapshot',
+    action: 'discard-snapshot',
     operation: failed(`The job did not write its snapshot and stop within ${seconds(settings.snapshotGraceMs)}; `
       + 'it keeps running and the version stays running.'),
   };
@@ -87,8 +95,8 @@ export function stoppedForSnapshot(o: Observation, settings: ReconcileSettings, 
   const job = o.job!;
   const reason = job.stopRequested as 'pause' | 'upgrade';
   if (!o.stream?.snapshotWritten) {
-    // Stopped by the service's own SIGTERM (often one that came before the job was ready to
-    // save anything): the service starts it again, whatever the restart budget, so the version
+    // Stopped by the service's own stop request (often one that came before the job was ready
+    // to save anything): the service starts it again, whatever the restart budget, so the version
     // stays running as a failed pause or upgrade must leave it.
     const { relaunch, from } = relaunchFromNewestCheckpoint(o, settings);
     const exit = exitCode === null ? 'its process disappeared' : `it exited with code ${exitCode}`;
@@ -138,12 +146,18 @@ export const NEW_SNAPSHOT_RESTORE: Restore = { location: NEW_SNAPSHOT, source: N
 function relaunchFromNewestCheckpoint(o: Observation, settings: ReconcileSettings) {
   const job = o.job!;
   const checkpoint = o.stream?.newestCheckpoint ?? null;
-  const restore = checkpoint ? { location: checkpoint, source: `checkpoint ${path.basename(checkpoint)} of job ${job.id}` } : job.restore;
+  const restore = checkpoint ? checkpointRestore(checkpoint, job.id) : job.restore;
   return {
     relaunch: { restore, startDeadline: new Date(o.now.getTime() + settings.startTimeoutMs) },
     from: restore ? restore.source : 'the beginning (no checkpoint yet)',
   };
 }
+
+/** Where a job starts from when it restores a checkpoint, in the words messages use. */
+export const checkpointRestore = (checkpoint: Checkpoint, jobId: string): Restore => ({
+  location: checkpoint.location,
+  source: `checkpoint ${checkpoint.name} of job ${jobId}`,
+});
 
 /** A job the restart rule applies to: a stream job started with high availability. */
 export const restartable = (o: Observation) => o.job!.highAvailability && o.job!.kind === 'stream' && o.version.runMode === 'stream';
@@ -176,16 +190,16 @@ const minutes = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : seco
 /** Nothing else to do for a live job: keep its logging configuration and newest checkpoint current. */
 export function housekeeping(o: Observation): Plan | null {
   const job = o.job!;
-  if (job.loggingOutdated) return { reason: 'the logging configuration changed', process: 'rewrite-logging' };
+  if (job.loggingOutdated) return { reason: 'the logging configuration changed', action: 'rewrite-logging' };
   const newest = o.stream?.newestCheckpoint;
-  if (newest && newest !== job.latestCheckpoint) return { reason: 'a new checkpoint', job: { latestCheckpoint: newest } };
+  if (newest && newest.location !== job.latestCheckpoint) return { reason: 'a new checkpoint', job: { latestCheckpoint: newest } };
   return null;
 }
 
 /** Any plan for a stream job also records a checkpoint it has not recorded yet. */
 export function withNewestCheckpoint(o: Observation, plan: Plan | null): Plan | null {
   const newest = o.stream?.newestCheckpoint;
-  if (!plan || !o.job || !newest || newest === o.job.latestCheckpoint || plan.job?.latestCheckpoint !== undefined) return plan;
+  if (!plan || !o.job || !newest || newest.location === o.job.latestCheckpoint || plan.job?.latestCheckpoint !== undefined) return plan;
   return { ...plan, job: { ...plan.job, latestCheckpoint: newest } };
 }
 

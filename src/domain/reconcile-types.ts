@@ -46,38 +46,56 @@ export interface Observation {
     /** Starts of the job's process so far (0 for the first). */
     attempt: number;
     restore: Restore | null;
+    /** The location of the newest checkpoint recorded on the job. */
     latestCheckpoint: string | null;
     /** The version's logging configuration differs from the one written into the job's folder. */
     loggingOutdated: boolean;
   };
-  /** Stream jobs only: what their folders show. */
+  /** Stream jobs only: what their runtime shows of their state. */
   stream?: {
-    /** The job wrote a non-empty snapshot folder (looked at only while a pause or upgrade waits). */
+    /** The stopped job's snapshot is written (looked at only once a pause or upgrade stopped it). */
     snapshotWritten: boolean;
-    /** The newest complete checkpoint folder, if any. */
-    newestCheckpoint: string | null;
+    /** The runtime gave up on writing the snapshot, and why (the job keeps running). */
+    snapshotFailure?: string;
+    /** The newest complete checkpoint, if any. */
+    newestCheckpoint: Checkpoint | null;
     /** `restart` operations of this version within the restart window (read only when the job ended). */
     restartsInWindow: number;
     /** The id a snapshot taken in this step gets. */
     newSnapshotId: string;
   };
-  process?: ProcessStatus;
-  /** The job log's last lines, read when the process has ended. */
+  /** What the job's runtime shows, once the job was launched (`job.launched`). */
+  observed?: ObservedJob;
+  /** The job log's last lines, read when the job has ended other than cleanly. */
   logTail?: string;
 }
 
-export type ProcessStatus =
-  | { status: 'not-launched' }
-  | { status: 'alive' }
-  | { status: 'exited'; code: number }
-  | { status: 'vanished' };
+/**
+ * A launched job as its runtime sees it, in words every runtime can say: a local process that is
+ * up is `running`, one that exited is `finished` with its exit code; a Flink job that is
+ * INITIALIZING is `starting`, FINISHED is `finished` without a code, FAILED is `failed` with the
+ * root exception as `reason`. `lost`: the runtime has no trace of it (a process gone without an
+ * exit status, a cluster that forgot the job).
+ */
+export type ObservedJob =
+  | { state: 'starting' }
+  | { state: 'running' }
+  | { state: 'finished'; exitCode: number | null }
+  | { state: 'failed'; reason: string }
+  | { state: 'lost' };
+
+/** A checkpoint as its runtime reports it: its URI, and a short name for messages (`chk-42`). */
+export interface Checkpoint {
+  location: string;
+  name: string;
+}
 
 export type JobEnd = 'completed' | 'failed' | 'canceled';
 
-/** Why a live job was sent SIGTERM: cancel discards its state, pause and upgrade keep a snapshot. */
+/** Why a live job was asked to stop: cancel discards its state, pause and upgrade keep a snapshot. */
 export type StopReason = 'cancel' | 'pause' | 'upgrade';
 
-/** A folder a stream job starts from, and what it is in words (kept on the job and in messages). */
+/** A location (URI) a stream job starts from, and what it is in words (kept on the job and in messages). */
 export interface Restore {
   location: string;
   source: string;
@@ -86,7 +104,15 @@ export interface Restore {
 /** The snapshot this plan takes (see `Plan.snapshot`), before the engine has given it an id. */
 export const NEW_SNAPSHOT = 'new-snapshot' as const;
 
-/** What to do next: database changes applied in one transaction, then at most one process action. */
+/**
+ * What to do to a job through its runtime. stop: ask it to stop, saving its state as a snapshot
+ * (`stop-keeping-state`: pause, upgrade) or not (`stop`: cancel); force-stop: end it now (it
+ * ignored a stop past the grace). discard-snapshot: remove a snapshot that will not be kept.
+ * rewrite-logging: give the running job the version's logging configuration.
+ */
+export type JobAction = 'launch' | 'stop' | 'stop-keeping-state' | 'force-stop' | 'discard-snapshot' | 'rewrite-logging';
+
+/** What to do next: database changes applied in one transaction, then at most one runtime action. */
 export interface Plan {
   /** Why, in words: logged, and handy in tests. */
   reason: string;
@@ -107,8 +133,8 @@ export interface Plan {
     /** null withdraws a stop request (a pause that timed out). */
     stopRequested?: StopReason | null;
     stopDeadline?: Date;
-    latestCheckpoint?: string;
-    /** Start the job's process again (a new attempt), from this folder or from scratch. */
+    latestCheckpoint?: Checkpoint;
+    /** Start the job again (a new attempt), from this folder or from scratch. */
     relaunch?: { restore: Restore | null; startDeadline: Date };
   };
   /** Move the stopped job's snapshot folder into the snapshot store and record it under `id`. */
@@ -127,20 +153,15 @@ export interface Plan {
   scheduleTarget?: string;
   operation?: { state: 'succeeded' | 'failed'; message: string };
   serviceOperation?: { type: ServiceOperation; message: string };
-  /**
-   * launch, terminate, kill: the job's process. discard-snapshot: remove a partial snapshot after
-   * a pause that timed out. rewrite-logging: write the version's logging configuration into the
-   * running job's folder.
-   */
-  process?: 'launch' | 'terminate' | 'kill' | 'discard-snapshot' | 'rewrite-logging';
+  action?: JobAction;
 }
 
 export interface ReconcileSettings {
-  /** From SIGTERM to SIGKILL when a job is stopped. */
+  /** From asking a job to stop to forcing it, when it is canceled. */
   stopGraceMs: number;
   /** How long a job may stay `starting`. */
   startTimeoutMs: number;
-  /** From SIGTERM for a pause or upgrade until the job must have written its snapshot and exited. */
+  /** From asking a job to stop for a pause or upgrade until it must have written its snapshot and stopped. */
   snapshotGraceMs: number;
   /** At most this many restarts of a stream job within `restartWindowMs`; then the version goes to ready. */
   restartLimit: number;

@@ -1,9 +1,9 @@
-import type { JobEnd, Observation, Plan, ReconcileSettings } from './reconcile-types.js';
+import type { JobEnd, Observation, ObservedJob, Plan, ReconcileSettings } from './reconcile-types.js';
 import { endScheduledJob, scheduledOperation } from './reconcile-scheduled.js';
 import {
   housekeeping, restartable, restartAfterDeath, upgradeProgress, restartBudgetSpent, stoppedForSnapshot, streamOperation, waitingForSnapshot, withNewestCheckpoint,
 } from './reconcile-stream.js';
-import { decide as allowed, kindOf, type VersionKind } from './state-machine.js';
+import { decide as allowed, type VersionKind } from './state-machine.js';
 
 /**
  * The engine's decide step for one version: from what was observed, the one next step (or
@@ -19,69 +19,99 @@ export function decide(observation: Observation, settings: ReconcileSettings): P
 
 function decideForJob(o: Observation, settings: ReconcileSettings): Plan | null {
   const job = o.job!;
-  const process = o.process ?? { status: 'not-launched' };
-  if (process.status === 'not-launched') {
-    if (job.startDeadline && o.now > job.startDeadline) {
-      const message = `The job did not start within ${settings.startTimeoutMs / 1000} s.`;
-      const plan = endJob(o, 'failed', null, message);
-      // It never ran, so the activation failed (as when the launch itself fails), not "started; it ended: failed".
-      return o.operation?.type === 'activate' ? { ...plan, operation: { state: 'failed', message } } : plan;
-    }
-    return { reason: 'launch the job process', process: 'launch' };
+  if (!job.launched || !o.observed) {
+    if (job.startDeadline && o.now > job.startDeadline) return neverStarted(o, settings);
+    return { reason: 'launch the job', action: 'launch' };
   }
-  if (process.status === 'alive') {
+  const observed = o.observed;
+  if (observed.state === 'starting' || observed.state === 'running') {
     if (job.state === 'starting') {
-      const starts = o.operation?.type === 'activate' || o.operation?.type === 'resume';
-      const from = job.restore ? ` from ${job.restore.source}` : '';
-      return {
-        reason: 'the job process is up',
-        job: { state: 'running' },
-        operation: starts ? { state: 'succeeded', message: `Job ${job.id} is running${from}.` } : undefined,
-      };
+      if (observed.state === 'running') {
+        const starts = o.operation?.type === 'activate' || o.operation?.type === 'resume';
+        const from = job.restore ? ` from ${job.restore.source}` : '';
+        return {
+          reason: 'the job is up',
+          job: { state: 'running' },
+          operation: starts ? { state: 'succeeded', message: `Job ${job.id} is running${from}.` } : undefined,
+        };
+      }
+      // Launched, but its runtime has not got it running yet (a cluster scheduling it).
+      if (!job.stopRequested && job.startDeadline && o.now > job.startDeadline) return { ...neverStarted(o, settings), action: 'force-stop' };
     }
     if (job.stopRequested === 'pause' || job.stopRequested === 'upgrade') return waitingForSnapshot(o, settings);
     if (job.stopRequested) {
-      if (job.stopDeadline && o.now > job.stopDeadline) return { reason: 'the job ignored SIGTERM past the grace period', process: 'kill' };
+      if (job.stopDeadline && o.now > job.stopDeadline) return { reason: 'the job ignored the stop past the grace period', action: 'force-stop' };
       return null;
     }
     if (o.operation?.type === 'cancel') {
       return {
         reason: 'cancel: stop the job',
         job: { stopRequested: 'cancel', stopDeadline: new Date(o.now.getTime() + settings.stopGraceMs) },
-        process: 'terminate',
+        action: 'stop',
       };
     }
+    if (job.state === 'starting') return null;
     if (o.operation && o.operation.type !== 'activate') {
       return scheduledOperation(o) ?? streamOperation(o, settings)
         ?? refusal(o);
     }
     return housekeeping(o);
   }
-  const exitCode = process.status === 'exited' ? process.code : null;
+  const exitCode = observed.state === 'finished' ? observed.exitCode : null;
   if (job.stopRequested === 'cancel') {
     return {
       reason: 'the canceled job has stopped',
       job: { state: 'canceled', exitCode, message: 'Canceled.' },
       version: { state: 'ready', runMode: null },
       operation: o.operation?.type === 'cancel' ? { state: 'succeeded', message: `Job ${job.id} was canceled.` } : undefined,
-      // A stream job saves its state on SIGTERM whatever the reason; a cancel does not keep it.
-      process: job.kind === 'stream' ? 'discard-snapshot' : undefined,
+      // A stream job may save its state when asked to stop, whatever the reason; a cancel does not keep it.
+      action: job.kind === 'stream' ? 'discard-snapshot' : undefined,
     };
   }
   if (job.stopRequested) return stoppedForSnapshot(o, settings, exitCode);
-  if (process.status === 'exited' && process.code === 0) return endJob(o, 'completed', 0, 'The job completed.');
-  return died(o, settings, process);
+  // A clean end: exit code 0, or a runtime that reports no code for a job that finished.
+  if (observed.state === 'finished' && (observed.exitCode === 0 || observed.exitCode === null)) return endJob(o, 'completed', observed.exitCode, 'The job completed.');
+  return died(o, settings, observed);
 }
 
-/** The job ended by itself, not with exit code 0: a stream job may start again, anything else failed. */
-function died(o: Observation, settings: ReconcileSettings, process: { status: string; code?: number }): Plan {
-  const what = process.status === 'exited'
-    ? `The job exited with code ${process.code}.`
-    : 'The job\'s process disappeared without an exit status (was the machine restarted or the process killed from outside?).';
+/** The job never got running within the start timeout: it failed, and so did an activation waiting for it. */
+function neverStarted(o: Observation, settings: ReconcileSettings): Plan {
+  const message = `The job did not start within ${settings.startTimeoutMs / 1000} s.`;
+  const plan = endJob(o, 'failed', null, message);
+  // It never ran, so the activation failed (as when the launch itself fails), not "started; it ended: failed".
+  return o.operation?.type === 'activate' ? { ...plan, operation: { state: 'failed', message } } : plan;
+}
+
+/** The job ended by itself, not cleanly: a stream job may start again, anything else failed. */
+function died(o: Observation, settings: ReconcileSettings, observed: Exclude<ObservedJob, { state: 'starting' | 'running' }>): Plan {
+  const what = endedHow(observed);
+  const exitCode = observed.state === 'finished' ? observed.exitCode : null;
   const restart = restartAfterDeath(o, settings, what);
   if (restart) return restart;
   const budget = restartable(o) ? restartBudgetSpent(settings) : '';
-  return endJob(o, 'failed', process.status === 'exited' ? process.code! : null, `${what}${budget}${tail(o.logTail)}`);
+  return endJob(o, 'failed', exitCode, `${what}${budget}${tail(o.logTail)}`);
+}
+
+/** How a job that ended by itself ended, in words (the runtime's reason when it gave one). */
+export function endedHow(observed: ObservedJob): string {
+  if (observed.state === 'finished') return `The job exited with code ${observed.exitCode}.`;
+  if (observed.state === 'failed') return `The job failed: ${observed.reason}`;
+  return 'The job\'s process disappeared without an exit status (was the machine restarted or the process killed from outside?).';
+}
+
+/**
+ * A job that could not even be launched ends `failed`, and its version goes back as if it had
+ * run: scheduled to wait for the next trigger, anything else to ready.
+ */
+export function launchFailure(o: Observation, message: string): Plan {
+  const scheduled = o.version.runMode === 'scheduled';
+  return {
+    reason: 'launch failed',
+    job: { state: 'failed', message, exitCode: null },
+    version: scheduled ? { state: 'scheduled', runMode: 'scheduled' } : { state: 'ready', runMode: null },
+    serviceOperation: { type: scheduled ? 'job_terminate' : 'job_terminate_to_ready', message },
+    operation: o.operation?.type === 'activate' ? { state: 'failed', message } : undefined,
+  };
 }
 
 const tail = (logTail: string | undefined) => (logTail ? ` Last lines of its log:\n${logTail}` : '');
@@ -162,4 +192,3 @@ function operationDeadline(o: Observation): Plan | null {
   return { reason: 'operation deadline passed', operation: { state: 'failed', message: `The ${o.operation.type} operation timed out while ${step}.` } };
 }
 
-export { kindOf };

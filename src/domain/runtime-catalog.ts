@@ -33,6 +33,18 @@ export interface ResourceProfile {
 export interface RuntimeCatalog {
   availableRuntimes: RuntimeEnvironment[];
   availableResourceProfiles: ResourceProfile[];
+  /**
+   * Which runtime runs each environment's jobs, and its settings (checked by that runtime's own
+   * schema in `src/runtimes/<kind>/`). An environment without a binding runs on the local JVM.
+   * Never shown by the API: a binding may hold credentials.
+   */
+  runtimeBindings?: Record<string, RuntimeBinding>;
+}
+
+/** One environment's runtime: `kind` picks the runtime; the rest is that runtime's settings. */
+export interface RuntimeBinding {
+  kind: string;
+  [setting: string]: unknown;
 }
 
 export type RuntimeKind = 'batch' | 'stream';
@@ -145,6 +157,10 @@ export function catalogProblems(catalog: RuntimeCatalog): string[] {
     if (!r.availableGcProfiles.some((g) => g.id === r.defaultGcProfile)) {
       problems.push(`runtime ${r.id}: default GC profile "${r.defaultGcProfile}" is not among its available ones`);
     }
+  }
+  const environments = new Set(catalog.availableRuntimes.map((r) => r.id));
+  for (const id of Object.keys(catalog.runtimeBindings ?? {})) {
+    if (!environments.has(id)) problems.push(`runtimeBindings names "${id}", which availableRuntimes does not list`);
   }
   return [...new Set(problems)];
 }

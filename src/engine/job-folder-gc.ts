@@ -1,13 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { asError } from '../domain/errors.js';
+import type { RuntimeRegistry } from '../runtimes/registry.js';
 import type { JobRuntime } from '../runtimes/runtime.js';
+import { runtimeJobOf } from './observer.js';
 import type { Db } from '../store/database.js';
 import { expiredJobFolders, knownIds, recordJobFoldersRemoved } from '../store/job-folders.js';
 import type { CollectionTask } from './garbage-collector.js';
 
 export interface JobFolderCollectionDeps {
   db: Db;
-  runtime: JobRuntime;
+  runtimes: RuntimeRegistry;
   /** This replica: only its own jobs' folders are on its disk. */
   replicaId: string;
   retentionMs: number;
@@ -28,7 +30,7 @@ const BATCH = 100;
  * (deleting a version deletes its jobs and snapshots). The folder goes before the record: a crash
  * in between only means removing an absent folder again.
  */
-export function jobFolderCollection({ db, runtime, replicaId, retentionMs, leftoverGraceMs, log }: JobFolderCollectionDeps): CollectionTask {
+export function jobFolderCollection({ db, runtimes, replicaId, retentionMs, leftoverGraceMs, log }: JobFolderCollectionDeps): CollectionTask {
   async function expired(now: Date): Promise<number> {
     const before = new Date(now.getTime() - retentionMs);
     let removed = 0;
@@ -37,7 +39,9 @@ export function jobFolderCollection({ db, runtime, replicaId, retentionMs, lefto
       const done: string[] = [];
       for (const job of jobs) {
         try {
-          await runtime.removeJobFolder({ jobId: job.id, workDir: job.workDir });
+          const runtime = runtimes.forJob(job);
+          if (!runtime) throw new Error(`its runtime ${job.runtime} is not in the runtime catalog any more`);
+          await runtime.removeJobFiles(runtimeJobOf(job));
           done.push(job.id);
           log.info({ jobId: job.id, ended: job.ended }, 'job folder removed after the retention');
         } catch (error) {
@@ -52,7 +56,13 @@ export function jobFolderCollection({ db, runtime, replicaId, retentionMs, lefto
   }
 
   async function leftovers(): Promise<number> {
-    const { jobs, snapshots } = await runtime.folders();
+    let removed = 0;
+    for (const runtime of runtimes.all()) removed += await leftoversOf(runtime);
+    return removed;
+  }
+
+  async function leftoversOf(runtime: JobRuntime): Promise<number> {
+    const { jobs, snapshots } = await runtime.leftovers();
     const settled = Date.now() - leftoverGraceMs;
     const oldJobs = jobs.filter((f) => f.changedMs < settled).map((f) => f.id);
     const oldSnapshots = snapshots.filter((f) => f.changedMs < settled).map((f) => f.id);
@@ -60,7 +70,7 @@ export function jobFolderCollection({ db, runtime, replicaId, retentionMs, lefto
     let removed = 0;
     for (const [kind, ids, known] of [['job', oldJobs, knownJobs], ['snapshot', oldSnapshots, knownSnapshots]] as const) {
       for (const id of ids.filter((i) => !known.has(i))) {
-        await runtime.removeFolder(kind, id);
+        await runtime.removeLeftover(kind, id);
         log.info({ kind, id }, 'folder without a row removed');
         removed++;
       }

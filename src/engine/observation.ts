@@ -1,36 +1,20 @@
 import { isEmptySchedule } from '../domain/scheduler-configuration.js';
-import type { Observation, ProcessStatus, Restore, StopReason } from '../domain/reconcile-types.js';
+import type { Observation, Restore, StopReason } from '../domain/reconcile-types.js';
 import { runtimeKindOf } from '../domain/runtime-catalog.js';
 import { kindOf, type UserOperation, type VersionKind, type VersionState } from '../domain/state-machine.js';
-import type { JobRow } from '../store/schema.js';
 import type { VersionWorld } from '../store/version-world.js';
 import type { StreamWorld } from '../store/stream-world.js';
-import type { JobLocation } from '../runtimes/runtime.js';
+import type { Seen } from './observer.js';
 
 /** Does an activate request pin catalog versions (a one-time run-now)? */
 export function pinsCatalogVersions(request: Record<string, unknown>): boolean {
   return request.inputCatalogs !== undefined || request.outputCatalog !== undefined;
 }
 
-export const locationOf = (job: JobRow): JobLocation => ({
-  jobId: job.id,
-  workDir: job.workDir,
-  pid: job.pid,
-  processStart: job.processStart,
-  attempt: job.attempt,
-});
-
 const restoreOf = (location: string | null, source: string | null): Restore | null =>
   location ? { location, source: source ?? location } : null;
 
-/** What `decide` is told, besides the stored rows, about the job's process and folders. */
-export interface Seen {
-  process?: ProcessStatus;
-  logTail?: string;
-  stream?: Observation['stream'];
-}
-
-/** Turns stored rows and what the runtime saw into the plain data `decide` reads. */
+/** Turns stored rows and what the runtime showed into the plain data `decide` reads. */
 export function toObservation(world: VersionWorld & StreamWorld, now: Date, seen: Seen = {}): Observation {
   const { version, template, operation, job } = world;
   const runtimeKind = runtimeKindOf(template.runtimeEnvironment) ?? 'batch';
@@ -63,7 +47,7 @@ export function toObservation(world: VersionWorld & StreamWorld, now: Date, seen
     job: job && {
       id: job.id,
       state: job.state as 'starting' | 'running',
-      launched: job.pid !== null,
+      launched: job.handle !== null,
       kind: runtimeKind,
       stopRequested: job.stopRequested as StopReason | null,
       stopDeadline: job.stopDeadline,
@@ -72,9 +56,9 @@ export function toObservation(world: VersionWorld & StreamWorld, now: Date, seen
       attempt: job.attempt,
       restore: restoreOf(job.restoreLocation, job.restoreSource),
       latestCheckpoint: job.latestCheckpoint,
-      loggingOutdated: job.pid !== null && job.loggingApplied !== null && job.loggingApplied !== loggingText(version),
+      loggingOutdated: job.handle !== null && job.loggingApplied !== null && job.loggingApplied !== loggingText(version),
     },
-    process: seen.process,
+    observed: seen.observed,
     logTail: seen.logTail,
     stream: seen.stream,
   };

@@ -4,16 +4,19 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogVersionSource } from '../catalogs/source.js';
 import { asError } from '../domain/errors.js';
 import { resolve } from '../domain/version-resolver.js';
-import { decide } from '../domain/reconcile.js';
+import { decide, launchFailure } from '../domain/reconcile.js';
 import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
-import type { JobRuntime } from '../runtimes/runtime.js';
-import { applyPlan, recordLaunch, type Applied, type KeptSnapshotRecord } from '../store/apply-plan.js';
+import type { RuntimeRegistry } from '../runtimes/registry.js';
+import type { JobHandle, JobRuntime } from '../runtimes/runtime.js';
+import { applyPlan, recordHandle, recordLaunch, type Applied, type KeptSnapshotRecord } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
 import { claimOperations, renewLeases } from '../store/operations.js';
 import { loadVersionWorld, versionsToReconcile, type VersionWorld } from '../store/version-world.js';
 import { buildJobSpec, pinnedVersionsOf } from './job-spec.js';
-import { locationOf, loggingText, toObservation } from './observation.js';
-import { lookAtJob, withKeptSnapshot } from './stream-state.js';
+import { loggingText, toObservation } from './observation.js';
+import { observeJob, runtimeJobOf } from './observer.js';
+import { snapshotIdOf } from './snapshot-id.js';
+import { withKeptSnapshot } from './stream-state.js';
 import { recordLoggingApplied } from '../store/stream-world.js';
 import { signals } from '../telemetry/signals.js';
 
@@ -39,7 +42,7 @@ export interface ReconcilerDeps {
   /** Resolves the catalog versions of a run-now job activated without pinned versions. */
   catalogSource?: CatalogVersionSource;
   hooks?: ScheduleHooks;
-  runtime: JobRuntime;
+  runtimes: RuntimeRegistry;
   settings: EngineSettings;
   log: FastifyBaseLogger;
   now: () => Date;
@@ -71,11 +74,14 @@ export class Reconciler {
   private readonly versionOfJob = new Map<string, string>();
 
   constructor(private readonly deps: ReconcilerDeps) {
-    deps.runtime.onExit((jobId) => {
-      const versionId = this.versionOfJob.get(jobId);
-      this.versionOfJob.delete(jobId);
-      this.wake(versionId ? { versionId } : { all: true });
-    });
+    for (const runtime of deps.runtimes.all()) {
+      runtime.onJobChanged((jobId, change) => {
+        const versionId = this.versionOfJob.get(jobId);
+        if (change === 'ended') this.versionOfJob.delete(jobId);
+        // A job this replica does not know (yet): look at everything it is responsible for.
+        this.wake(versionId ? { versionId } : { all: true });
+      });
+    }
   }
 
   start(): void {
@@ -146,7 +152,9 @@ export class Reconciler {
       if (!world) return;
       if (world.job && world.job.owner !== settings.replicaId) return;
       if (world.job) this.versionOfJob.set(world.job.id, versionId);
-      const seen = await lookAtJob(db, this.deps.runtime, world, this.deps.now(), settings.restartWindowMs);
+      const runtime = world.job && this.runtimeOf(world.job);
+      if (world.job && !runtime) return;
+      const seen = runtime ? await observeJob(db, runtime, world, this.deps.now(), settings.restartWindowMs) : {};
       const plan = decide(toObservation(world, this.deps.now(), seen), settings);
       if (!plan) return;
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
@@ -160,6 +168,13 @@ export class Reconciler {
       }
     }
     this.deps.log.warn({ versionId }, 'engine: version still has steps to take after a full pass');
+  }
+
+  /** The job's runtime; a job whose runtime this service no longer has is left as it was, and said so. */
+  private runtimeOf(job: { id: string; runtime: string }): JobRuntime | undefined {
+    const runtime = this.deps.runtimes.forJob(job);
+    if (!runtime) this.deps.log.warn({ jobId: job.id, runtime: job.runtime }, 'engine: the job\'s runtime is not in the runtime catalog any more; left as it was');
+    return runtime;
   }
 
   private async tellScheduler(world: VersionWorld, plan: Plan): Promise<void> {
@@ -200,30 +215,33 @@ export class Reconciler {
    * of every activation, each saving a read of the world; anything else is read again.
    */
   private async act(world: VersionWorld, planned: Plan): Promise<VersionWorld | undefined> {
-    const { db, runtime, settings, now } = this.deps;
+    const { db, runtimes, settings, now } = this.deps;
     const job = world.job;
-    if (planned.process === 'rewrite-logging' && job) {
-      await runtime.rewriteLogging(locationOf(job), world.version.loggingConfiguration);
-      await recordLoggingApplied(db, job.id, loggingText(world.version));
+    const runtime = job ? this.runtimeOf(job) : undefined;
+    const target = job && runtimeJobOf(job);
+    if (planned.action === 'rewrite-logging' && runtime && target) {
+      await runtime.rewriteLogging(target, world.version.loggingConfiguration);
+      await recordLoggingApplied(db, target.jobId, loggingText(world.version));
       return undefined;
     }
     let plan = planned;
     let kept: KeptSnapshotRecord | undefined;
-    if (plan.snapshot && job) {
-      // The folder moves first: a crash before the record below finds it kept under the same id.
-      kept = { ...plan.snapshot, location: await runtime.keepSnapshot(locationOf(job), plan.snapshot.id) };
+    if (plan.snapshot && runtime && target) {
+      // Kept first: a crash before the record below finds it kept under the same id.
+      kept = { ...plan.snapshot, location: await runtime.keepSnapshot(target, plan.snapshot.id) };
       plan = withKeptSnapshot(plan, kept);
     }
     let newJob;
     if (plan.createJob && world.operation) {
       const id = randomUUID();
       const restore = plan.createJob.restore === 'new-snapshot' ? undefined : plan.createJob.restore;
+      // An upgrade's job runs the target version: its template's environment picks the runtime.
+      const environment = plan.createJob.forVersion ? world.upgradeTarget?.runtimeEnvironment ?? world.template.runtimeEnvironment : world.template.runtimeEnvironment;
       newJob = {
         id,
         versionId: plan.createJob.forVersion ?? world.version.id,
-        runtime: runtime.name,
+        runtime: runtimes.forEnvironment(environment).name,
         owner: settings.replicaId,
-        workDir: runtime.workDirOf(id),
         startDeadline: new Date(now().getTime() + settings.startTimeoutMs),
         catalogVersions: await this.catalogVersionsFor(world, plan) as Record<string, unknown> | null,
         restore,
@@ -231,25 +249,35 @@ export class Reconciler {
     }
     const applied = await applyPlan(db, world, plan, now(), newJob, kept);
     await this.tellScheduler(world, plan);
-    if (!job) return activatedWorld(world, plan, applied);
-    if (plan.process === 'launch') {
-      try {
-        const handle = await runtime.launch(buildJobSpec(world, job));
-        const at = now();
-        const logging = loggingText(world.version);
-        await recordLaunch(db, job.id, handle.pid, handle.processStart, at, logging);
-        return { ...world, job: { ...job, pid: handle.pid, processStart: handle.processStart, loggingApplied: logging, updated: at } };
-      } catch (error) {
-        const message = `The job could not be started: ${asError(error).message}`;
-        await applyPlan(db, world, launchFailure(world, message), now());
+    if (!job || !runtime || !target) return activatedWorld(world, plan, applied);
+    switch (plan.action) {
+      case 'launch':
+        try {
+          const handle = await runtime.launch(buildJobSpec(world, job));
+          const at = now();
+          const logging = loggingText(world.version);
+          await recordLaunch(db, job.id, handle, at, logging);
+          runtime.watch({ ...target, handle });
+          return { ...world, job: { ...job, handle, loggingApplied: logging, updated: at } };
+        } catch (error) {
+          const message = `The job could not be started: ${asError(error).message}`;
+          await applyPlan(db, world, launchFailure(toObservation(world, now()), message), now());
+        }
+        break;
+      case 'stop':
+      case 'stop-keeping-state': {
+        const handle = await runtime.stop(target, { keepState: plan.action === 'stop-keeping-state', snapshotId: snapshotIdOf(job) });
+        if (handle) await recordHandle(db, job.id, handle as JobHandle, now());
+        break;
       }
-    } else if (plan.process === 'terminate') {
-      await runtime.signal(locationOf(job), 'SIGTERM');
-    } else if (plan.process === 'kill') {
-      await runtime.signal(locationOf(job), 'SIGKILL');
-    } else if (plan.process === 'discard-snapshot') {
-      await runtime.discardSnapshot(locationOf(job));
+      case 'force-stop':
+        await runtime.forceStop(target);
+        break;
+      case 'discard-snapshot':
+        await runtime.discardSnapshot(target);
+        break;
     }
+    if (plan.job?.state && plan.job.state !== 'running') runtime.unwatch(job.id);
     return undefined;
   }
 }
@@ -264,16 +292,4 @@ function activatedWorld(world: VersionWorld, plan: Plan, applied: Applied): Vers
   if (!simple) return undefined;
   // The version's resume snapshot is cleared once it runs; the world's copy follows it.
   return { ...world, version: applied.version!, job: applied.createdJob, resumeSnapshot: applied.version!.resumeSnapshot ? world.resumeSnapshot : null };
-}
-
-/** A job that could not even be launched ends `failed`, and its version goes back as if it had run. */
-function launchFailure(world: VersionWorld, message: string): Plan {
-  const scheduled = world.version.runMode === 'scheduled';
-  return {
-    reason: 'launch failed',
-    job: { state: 'failed', message, exitCode: null },
-    version: scheduled ? { state: 'scheduled', runMode: 'scheduled' } : { state: 'ready', runMode: null },
-    serviceOperation: { type: scheduled ? 'job_terminate' : 'job_terminate_to_ready', message },
-    operation: world.operation?.requestType === 'activate' ? { state: 'failed', message } : undefined,
-  };
 }

@@ -1,13 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { asError } from '../domain/errors.js';
-import type { JobRuntime } from '../runtimes/runtime.js';
+import type { RuntimeRegistry } from '../runtimes/registry.js';
 import type { Db } from '../store/database.js';
 import { deleteExpiredSnapshots } from '../store/snapshots.js';
 import type { CollectionTask } from './garbage-collector.js';
 
 export interface SnapshotCollectionDeps {
   db: Db;
-  runtime: JobRuntime;
+  runtimes: RuntimeRegistry;
   retentionMs: number;
   log: FastifyBaseLogger;
 }
@@ -21,7 +21,7 @@ const BATCH = 100;
  * folders. A folder whose row is gone but which survived a crash is only disk, never a wrong
  * answer (the job-folder task removes such leftovers).
  */
-export function snapshotCollection({ db, runtime, retentionMs, log }: SnapshotCollectionDeps): CollectionTask {
+export function snapshotCollection({ db, runtimes, retentionMs, log }: SnapshotCollectionDeps): CollectionTask {
   return {
     name: 'snapshots',
     async collect(now) {
@@ -30,7 +30,10 @@ export function snapshotCollection({ db, runtime, retentionMs, log }: SnapshotCo
       for (;;) {
         const rows = await deleteExpiredSnapshots(db, before, BATCH);
         for (const row of rows) {
-          await runtime.deleteSnapshot(row.location).catch((error) => log.warn({ err: asError(error), snapshotId: row.id }, 'snapshot folder not removed'));
+          // The runtime of the job that took the snapshot is the one that understands its location.
+          const runtime = runtimes.forJob({ runtime: row.runtime ?? 'local-jvm' });
+          if (!runtime) log.warn({ snapshotId: row.id, runtime: row.runtime, location: row.location }, 'snapshot not removed: its runtime is not in the runtime catalog any more');
+          await runtime?.deleteSnapshot(row.location).catch((error) => log.warn({ err: asError(error), snapshotId: row.id }, 'snapshot not removed'));
           log.info({ snapshotId: row.id, pipelineId: row.pipelineId, created: row.created }, 'snapshot garbage-collected');
         }
         removed += rows.length;

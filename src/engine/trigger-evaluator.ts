@@ -4,7 +4,7 @@ import type { CatalogVersionSource } from '../catalogs/source.js';
 import {
   decisionFingerprint, evaluate, inputVersionsOf, repeatsPrevious, type Observed, type Trigger,
 } from '../domain/trigger-decision.js';
-import type { JobRuntime } from '../runtimes/runtime.js';
+import type { RuntimeRegistry } from '../runtimes/registry.js';
 import type { Db } from '../store/database.js';
 import { previousDecisions, pruneDecisions, recordDecisions, repeatDecisions, type Decision } from '../store/trigger-decisions.js';
 import { jobFactsOf, startScheduledRun, type JobFacts, type ScheduledVersion, type StartOutcome } from '../store/triggers.js';
@@ -20,7 +20,7 @@ export const DECISIONS_KEPT = 100;
 export interface EvaluatorDeps {
   db: Db;
   source: CatalogVersionSource;
-  runtime: JobRuntime;
+  runtimes: RuntimeRegistry;
   clock: Clock;
   replicaId: string;
   startTimeoutMs: number;
@@ -132,15 +132,14 @@ export class TriggerEvaluator {
   private start(
     version: ScheduledVersion, trigger: Trigger, jobId: string, lastJobId: string | null, reason: string, catalogVersions: Record<string, unknown>,
   ): Promise<StartOutcome> {
-    const { runtime, clock, replicaId, startTimeoutMs } = this.deps;
+    const { runtimes, clock, replicaId, startTimeoutMs } = this.deps;
     const at = clock.now();
     return startScheduledRun(this.deps.db, {
       versionId: version.id,
       jobId,
       lastJobId,
-      runtime: runtime.name,
+      runtimeFor: (environment) => runtimes.forEnvironment(environment).name,
       owner: replicaId,
-      workDir: runtime.workDirOf(jobId),
       executionMode: trigger === 'cron' ? 'time-schedule' : 'scheduled',
       catalogVersions,
       message: `${trigger}: ${reason}`,

@@ -4,7 +4,7 @@ import { nextFire, nextFireOf } from '../domain/cron.js';
 import { asError } from '../domain/errors.js';
 import type { Trigger } from '../domain/trigger-decision.js';
 import { baselineAfterSuccess } from '../domain/version-resolver.js';
-import type { JobRuntime } from '../runtimes/runtime.js';
+import type { RuntimeRegistry } from '../runtimes/registry.js';
 import type { Db } from '../store/database.js';
 import type { PipelineVersionRow } from '../store/schema.js';
 import {
@@ -25,7 +25,7 @@ export interface TriggerSettings {
 export interface TriggerDeps {
   db: Db;
   source: CatalogVersionSource;
-  runtime: JobRuntime;
+  runtimes: RuntimeRegistry;
   clock: Clock;
   settings: TriggerSettings;
   log: FastifyBaseLogger;
@@ -71,7 +71,7 @@ export class TriggerScheduler {
     this.evaluator = new TriggerEvaluator({
       db: deps.db,
       source: deps.source,
-      runtime: deps.runtime,
+      runtimes: deps.runtimes,
       clock: deps.clock,
       replicaId: deps.settings.replicaId,
       startTimeoutMs: deps.settings.startTimeoutMs,

@@ -8,6 +8,7 @@ import { registerAuth } from './auth-hook.js';
 import { trackAllowedMethods } from './allowed-methods.js';
 import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import { registerRequestIds, requestIdOf } from './request-ids.js';
+import { refuseUnstorableText } from './storable-text.js';
 import { registerRoutes } from './routes/index.js';
 import { registerConsole } from './console/index.js';
 import type { SignInCodes } from './console/sign-in.js';
@@ -55,8 +56,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Bodies are JSON (or multipart for packages): anything else is 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   // An empty JSON body is no body (operations take an optional one); the rest is Fastify's own
-  // parser, with its prototype-poisoning protection.
-  const json = app.getDefaultJsonParser('error', 'ignore');
+  // parser. JSON.parse keeps a `__proto__` key as a plain own property (it never sets a
+  // prototype), so the parser lets it through and `refuseUnstorableText` refuses it by pointer
+  // rather than calling the body "not valid JSON".
+  const json = app.getDefaultJsonParser('ignore', 'ignore');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
@@ -66,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerRequestIds(app);
   if (options.observability.metrics) registerHttpMetrics(app, options.observability.metrics);
   registerErrorHandling(app, trackAllowedMethods(app));
+  refuseUnstorableText(app);
   registerAuth(app, options.verifier, (keyId) => options.services.reads.keyEnabled(keyId));
 
   await app.register(multipart, {

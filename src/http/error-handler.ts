@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ErrorCodes, type FieldError } from '../domain/errors.js';
 import { echoRequestIds } from './request-ids.js';
+import { boundedInvalidValue } from './bounded-value.js';
 import { summariseValidation } from './validation-errors.js';
 
 /** The contract's ErrorMessage, the body of every error response. */
@@ -32,17 +33,22 @@ function fromFastify(error: FastifyError, request: FastifyRequest): ErrorMessage
   return { status, code, message };
 }
 
+function bounded(error: FieldError): FieldError {
+  if (error.invalidValue === undefined) return error;
+  return { ...error, invalidValue: boundedInvalidValue(error.invalidValue) };
+}
+
 export function toErrorMessage(error: unknown, request: FastifyRequest): ErrorMessage {
   if (error instanceof ApiError) {
     const body: ErrorMessage = { status: error.status, code: error.code, message: error.message };
     if (error.messageTemplate) body.messageTemplate = error.messageTemplate;
-    if (error.errors.length > 0) body.errors = error.errors;
+    if (error.errors.length > 0) body.errors = error.errors.map(bounded);
     return body;
   }
   const fastifyError = error as FastifyError;
   if (fastifyError?.validation) {
     const { message, errors } = summariseValidation(fastifyError);
-    return { status: 400, code: ErrorCodes.validation, message, messageTemplate: '{validation.error}', errors };
+    return { status: 400, code: ErrorCodes.validation, message, messageTemplate: '{validation.error}', errors: errors.map(bounded) };
   }
   if (typeof fastifyError?.statusCode === 'number') return fromFastify(fastifyError, request);
   return { status: 500, code: ErrorCodes.internal, message: 'Internal server error.' };

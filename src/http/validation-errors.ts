@@ -63,6 +63,21 @@ function describe(item: AjvError, allowed: unknown[] | undefined): { message: st
   }
 }
 
+/** What Fastify calls each part of a request, as a user reads it. */
+const PARAMETER_PLACES: Record<string, string> = { params: 'path parameter', querystring: 'query parameter', headers: 'header' };
+
+/**
+ * Body fields are named by RFC 6901 pointer; a path or query parameter by its name, and the
+ * message says where it is, so `catalogHrn` is not read as a field of the body.
+ */
+function placeOf(context: string, pointer: string): { field: string; subject: string } {
+  const place = PARAMETER_PLACES[context];
+  if (!place) return { field: pointer, subject: pointer === '' ? `the ${context}` : pointer };
+  if (pointer === '') return { field: '', subject: `the ${place}s` };
+  const name = pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  return { field: name, subject: `${place} ${name}` };
+}
+
 /** Schema violations become one list naming every offending field by RFC 6901 pointer. */
 export function summariseValidation(error: FastifyError): ValidationSummary {
   const context = error.validationContext ?? 'body';
@@ -73,8 +88,7 @@ export function summariseValidation(error: FastifyError): ValidationSummary {
   for (const item of items) {
     const described = describe(item, allowed.get(item.instancePath));
     if (!described) continue;
-    const field = fieldOf(item);
-    const subject = field === '' ? `the ${context}` : `${context === 'body' ? '' : `${context} `}${field}`;
+    const { field, subject } = placeOf(context, fieldOf(item));
     const message = `${subject} ${described.message}`;
     if (seen.has(message)) continue;
     seen.add(message);

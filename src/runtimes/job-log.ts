@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /**
  * A job's log as the log route reads it: how long it is now, and a byte range of it. The local
@@ -19,6 +19,12 @@ export function fileJobLog(file: string): JobLog {
     read: (start, end) => createReadStream(file, { start, end }),
   };
 }
+
+/** The log of a job whose runtime keeps none Sluice can read: always empty. */
+export const emptyJobLog: JobLog = {
+  size: async () => 0,
+  read: () => Readable.from([]),
+};
 
 const TAIL_CHUNK = 64 * 1024;
 

@@ -14,7 +14,6 @@ export interface NewJobDetails {
   versionId: string;
   runtime: string;
   owner: string;
-  workDir: string;
   startDeadline: Date;
   catalogVersions: Record<string, unknown> | null;
   restore?: Restore;
@@ -89,9 +88,7 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       highAvailability: options.highAvailability === true,
       runtime: newJob.runtime,
       owner: newJob.owner,
-      workDir: newJob.workDir,
-      pid: null,
-      processStart: null,
+      handle: null,
       exitCode: null,
       stopRequested: null,
       stopDeadline: null,
@@ -111,7 +108,8 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       ...(jobChange.message !== undefined ? { message: jobChange.message } : {}),
       ...(jobChange.exitCode !== undefined ? { exitCode: jobChange.exitCode } : {}),
       ...(jobChange.stopRequested !== undefined ? { stopRequested: jobChange.stopRequested, stopDeadline: jobChange.stopDeadline ?? null } : {}),
-      ...(jobChange.latestCheckpoint !== undefined ? { latestCheckpoint: jobChange.latestCheckpoint } : {}),
+      ...(jobChange.latestCheckpoint !== undefined
+        ? { latestCheckpoint: jobChange.latestCheckpoint.location, latestCheckpointName: jobChange.latestCheckpoint.name } : {}),
       ...(jobChange.relaunch ? relaunched(jobChange.relaunch, job.attempt) : {}),
       ...(ends ? { ended: now } : {}),
       updated: now,
@@ -172,12 +170,11 @@ export interface KeptSnapshotRecord {
   location: string;
 }
 
-/** A new attempt of the job's process: not launched yet, restoring from `restore`. */
+/** A new attempt of the job: not launched yet, restoring from `restore`. */
 function relaunched(relaunch: { restore: Restore | null; startDeadline: Date }, attempt: number) {
   return {
     attempt: attempt + 1,
-    pid: null,
-    processStart: null,
+    handle: null,
     exitCode: null,
     stopRequested: null,
     stopDeadline: null,
@@ -187,6 +184,12 @@ function relaunched(relaunch: { restore: Restore | null; startDeadline: Date }, 
   };
 }
 
-export async function recordLaunch(db: Db, jobId: string, pid: number, processStart: string, now: Date, loggingApplied: string): Promise<void> {
-  await db.updateTable('jobs').set({ pid, processStart, loggingApplied, updated: now }).where('id', '=', jobId).execute();
+/** The runtime launched the job: its handle (opaque here) and the logging configuration it was given. */
+export async function recordLaunch(db: Db, jobId: string, handle: Record<string, unknown>, now: Date, loggingApplied: string): Promise<void> {
+  await db.updateTable('jobs').set({ handle: JSON.stringify(handle), loggingApplied, updated: now }).where('id', '=', jobId).execute();
+}
+
+/** The runtime gave the job a new handle while it runs (a stop it must be able to follow after a crash). */
+export async function recordHandle(db: Db, jobId: string, handle: Record<string, unknown>, now: Date): Promise<void> {
+  await db.updateTable('jobs').set({ handle: JSON.stringify(handle), updated: now }).where('id', '=', jobId).execute();
 }

@@ -18,6 +18,7 @@ import { signalQuery } from './query-signals.js';
 import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 import * as m0008 from './migrations/0008_job_folders.js';
+import * as m0009 from './migrations/0009_runtime_handle.js';
 import * as m0011 from './migrations/0011_apps.js';
 import * as m0013 from './migrations/0013_console.js';
 import * as m0012 from './migrations/0012_events_webhooks.js';
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0006_trigger_scale': m0006,
   '0007_stream_state': m0007,
   '0008_job_folders': m0008,
+  '0009_runtime_handle': m0009,
   '0011_apps': m0011,
   '0013_console': m0013,
   '0012_events_webhooks': m0012,
@@ -121,6 +123,10 @@ const migratorOf = (database: Database) => new Migrator({
   // Without it Kysely would find another schema's migration tables and skip creating ours.
   migrationTableSchema: database.schema,
   provider: { getMigrations: async () => migrations },
+  // Numbers are handed out ahead to work done in parallel, so a store migrated before a lower
+  // number was released applies it after higher ones: each migration depends only on lower numbers
+  // that every released build has.
+  allowUnorderedMigrations: true,
 });
 
 /**

@@ -3,7 +3,9 @@ import type { Db } from './database.js';
 
 export interface ExpiredJobFolder {
   id: string;
-  workDir: string;
+  runtime: string;
+  attempt: number;
+  handle: Record<string, unknown> | null;
   ended: Date;
 }
 
@@ -11,11 +13,13 @@ export interface ExpiredJobFolder {
  * Ended jobs of `owner` (a job's folder is on its owner's disk) that ended before `before` and
  * whose folder is still there, oldest first, except those whose folder is still needed: the
  * pipeline's last job (activate with useLatestCheckpoint starts from its checkpoints), and a job
- * a live job restored from and has not checkpointed since (a restart would restore from it again).
+ * whose newest checkpoint a live job restored from and has not checkpointed since (a restart
+ * would restore from it again). Locations are compared whole, never taken apart: a job is only
+ * ever started from the checkpoint recorded as its source's newest.
  */
 export async function expiredJobFolders(db: Db, owner: string, before: Date, limit: number): Promise<ExpiredJobFolder[]> {
   const rows = await sql<ExpiredJobFolder>`
-    select j.id, j.work_dir as "workDir", j.ended
+    select j.id, j.runtime, j.attempt, j.handle, j.ended
       from jobs j
      where j.owner = ${owner}
        and j.ended is not null
@@ -25,7 +29,7 @@ export async function expiredJobFolders(db: Db, owner: string, before: Date, lim
        and exists (select 1 from jobs later where later.pipeline_id = j.pipeline_id and later.seq > j.seq)
        and not exists (select 1 from jobs live
                         where live.state in ('starting', 'running') and live.latest_checkpoint is null
-                          and starts_with(live.restore_location, j.work_dir || '/'))
+                          and live.restore_location = j.latest_checkpoint)
      order by j.ended
      limit ${limit}`.execute(db);
   return rows.rows.map((row) => ({ ...row, ended: new Date(row.ended) }));

@@ -123,11 +123,11 @@ export interface JobsTable {
   runAsId: string | null;
   executionMode: string;
   highAvailability: boolean;
+  /** The runtime's name (runtimes/registry.ts): the only reader of `handle`. */
   runtime: string;
   owner: string;
-  workDir: string;
-  pid: number | null;
-  processStart: string | null;
+  /** Opaque to everything but the job's runtime; null until the launch is recorded. */
+  handle: Json<Record<string, unknown> | null> | null;
   exitCode: number | null;
   stopRequested: string | null;
   stopDeadline: Timestamp | null;
@@ -139,7 +139,9 @@ export interface JobsTable {
   attempt: Generated<number>;
   restoreLocation: string | null;
   restoreSource: string | null;
+  /** The newest checkpoint's location (a URI of the runtime) and the name messages show. */
   latestCheckpoint: string | null;
+  latestCheckpointName: string | null;
   loggingApplied: string | null;
   /** When the collector removed the job's folder (log, files, checkpoints); null while it is there. */
   folderRemoved: Timestamp | null;

@@ -19,14 +19,17 @@ export async function findSnapshot(db: Db, id: string): Promise<SnapshotRow | un
   return db.selectFrom('snapshots').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A deleted snapshot's row, with the runtime of the job that took it (null if that job's row is gone). */
+export type ExpiredSnapshot = SnapshotRow & { runtime: string | null };
+
 /**
  * Deletes the snapshots taken before `before` that nothing needs any more and returns them, so
  * their folders can be removed. Needed are: the snapshot a paused version resumes from, one an
  * operation in flight asked to start from, and one a live job started from and has no checkpoint
  * since (a restart would start from it again).
  */
-export async function deleteExpiredSnapshots(db: Db, before: Date, limit: number): Promise<SnapshotRow[]> {
-  const rows = await sql<SnapshotRow>`
+export async function deleteExpiredSnapshots(db: Db, before: Date, limit: number): Promise<ExpiredSnapshot[]> {
+  const rows = await sql<ExpiredSnapshot>`
     delete from snapshots s
      where s.id in (
        select id from snapshots
@@ -42,6 +45,7 @@ export async function deleteExpiredSnapshots(db: Db, before: Date, limit: number
         limit ${limit}
         for update skip locked)
     returning s.id, s.realm, s.pipeline_id as "pipelineId", s.version_id as "versionId", s.template_id as "templateId",
-              s.job_id as "jobId", s.reason, s.location, s.created`.execute(db);
+              s.job_id as "jobId", s.reason, s.location, s.created,
+              (select j.runtime from jobs j where j.id = s.job_id) as runtime`.execute(db);
   return rows.rows;
 }

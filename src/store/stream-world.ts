@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Restore } from '../domain/reconcile-types.js';
 import type { Db } from './database.js';
 import type { OperationRow, PipelineVersionRow } from './schema.js';
@@ -65,13 +64,13 @@ async function activationRestore(db: Db, pipelineId: string, request: Record<str
 export async function latestCheckpointOfPipeline(db: Db, pipelineId: string): Promise<{ jobId: string; location: string; name: string } | null> {
   const job = await db
     .selectFrom('jobs')
-    .select(['id', 'latestCheckpoint'])
+    .select(['id', 'latestCheckpoint', 'latestCheckpointName'])
     .where('pipelineId', '=', pipelineId)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
   if (!job?.latestCheckpoint) return null;
-  return { jobId: job.id, location: job.latestCheckpoint, name: path.basename(job.latestCheckpoint) };
+  return { jobId: job.id, location: job.latestCheckpoint, name: job.latestCheckpointName ?? job.latestCheckpoint };
 }
 
 /** `restart` operations of a version since `since` (the restart budget's window). */

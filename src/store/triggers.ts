@@ -161,9 +161,9 @@ export interface ScheduledRun {
   jobId: string;
   /** The version's last job when it was evaluated: another job since means the evaluation is stale. */
   lastJobId: string | null;
-  runtime: string;
+  /** The runtime (its name, stored on the job) that runs jobs of templates in this runtime environment. */
+  runtimeFor: (runtimeEnvironment: string) => string;
   owner: string;
-  workDir: string;
   executionMode: 'scheduled' | 'time-schedule';
   catalogVersions: Record<string, unknown>;
   message: string;
@@ -185,6 +185,7 @@ export async function startScheduledRun(db: Db, run: ScheduledRun): Promise<Star
     if (!version || version.state !== 'scheduled' || version.runMode !== 'scheduled') return 'not-scheduled';
     const last = await trx.selectFrom('jobs').select('id').where('versionId', '=', run.versionId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if ((last?.id ?? null) !== run.lastJobId) return 'stale';
+    const template = await trx.selectFrom('pipelineTemplates').select('runtimeEnvironment').where('id', '=', version.pipelineTemplateId).executeTakeFirstOrThrow();
     const operationId = randomUUID();
     await trx.insertInto('operations').values({
       id: operationId,
@@ -218,11 +219,9 @@ export async function startScheduledRun(db: Db, run: ScheduledRun): Promise<Star
       runAsId: version.runAsId,
       executionMode: run.executionMode,
       highAvailability: false,
-      runtime: run.runtime,
+      runtime: run.runtimeFor(template.runtimeEnvironment),
       owner: run.owner,
-      workDir: run.workDir,
-      pid: null,
-      processStart: null,
+      handle: null,
       exitCode: null,
       stopRequested: null,
       stopDeadline: null,

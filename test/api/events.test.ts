@@ -62,10 +62,11 @@ describeOnStores('event log', (ctx) => {
   });
 
   it('answers a bad cursor, limit or type with the field at fault', async () => {
-    for (const [query, field] of [['since=abc', '/since'], ['limit=0', '/limit'], ['limit=5000', '/limit'], ['types=sluice.nope', '/types']]) {
+    for (const [query, field] of [['since=abc', 'since'], ['limit=0', 'limit'], ['limit=5000', 'limit'], ['types=sluice.nope', 'types']]) {
       const res = await ctx.api('GET', `/sluice/v1/events?${query}`);
       assert.equal(res.status, 400, query);
       assert.equal(res.body.errors[0].field, field, query);
+      assert.match(res.body.errors[0].message, new RegExp(`^query parameter ${field}\\b`), query);
     }
   });
 });

@@ -72,6 +72,12 @@ describeOnStores('packages', (ctx) => {
     assert.equal(res.body.errors[0].field, '/jarPackage/fileName');
   });
 
+  it('says plainly that an uploaded file has no name', async () => {
+    const res = await upload(goodJar, '');
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.equal(res.body.message, 'The file name is missing: the uploaded part has no filename.');
+  });
+
   it('needs a token', async () => {
     const res = await ctx.as(null)('POST', '/v2/packages', { rawBody: multipartWith('jarPackage', 'a.jar', goodJar) });
     assert.equal(res.status, 401);

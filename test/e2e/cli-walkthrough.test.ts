@@ -6,6 +6,7 @@ import { before, it } from 'node:test';
 import { cliRunner, ok, type CliRun } from '../helpers/cli.js';
 import { exampleJarPath } from '../helpers/lifecycle.js';
 import { describeOnStores, GROUP } from '../helpers/suite.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * README's walk-through done with `sluice` alone, spawned as a person runs it: an OrgAdmin
@@ -30,8 +31,8 @@ describeOnStores('the sluice command', (ctx) => {
   input-catalogs { text { hrn = "hrn:here:data:::texts" } }
 }
 `);
-    for (const [name, input] of [['good', 'in'], ['poisoned', 'poisoned']]) {
-      await fs.writeFile(path.join(work, `${name}.properties`), `wordcount.input=${path.join(work, input)}\nwordcount.output=${path.join(work, `${name}-out.txt`)}\n`);
+    for (const [name, input, extra] of [['good', 'in', ''], ['poisoned', 'poisoned', ''], ['slow', 'in', 'wordcount.line-delay-ms=1500\n']]) {
+      await fs.writeFile(path.join(work, `${name}.properties`), `wordcount.input=${path.join(work, input)}\nwordcount.output=${path.join(work, `${name}-out.txt`)}\n${extra}`);
     }
   });
 
@@ -89,6 +90,24 @@ describeOnStores('the sluice command', (ctx) => {
     assert.match(log, /counted 5 distinct words/);
     const url = id(await sluice(['pipeline', 'version', 'log', 'url', 'get', pipelineId, versionId, '--quiet']));
     assert.match(url, new RegExp(`/sluice/v1/jobs/${jobId}/log$`));
+  });
+
+  it('job log --follow prints a running job\'s log as it comes, once, and exits when the job has ended', async () => {
+    const versionId = id(await sluice(['pipeline', 'version', 'create', 'slow', pipelineId, templateId, path.join(work, 'pipeline-config.conf'),
+      '--runtime-config', path.join(work, 'slow.properties'), '--quiet']));
+    ok(await sluice(['pipeline', 'version', 'activate', pipelineId, versionId]));
+    const job = await waitFor(async () => {
+      const jobs = (await ctx.api('GET', `/v2/pipelines/${pipelineId}/versions/${versionId}/jobs`)).body as { id: string; state: string }[];
+      return jobs.find((j) => j.state === 'running');
+    }, { timeoutMs: 60_000, what: 'the slow job running' });
+    const followed = ok(await sluice(['pipeline', 'job', 'log', pipelineId, versionId, job.id, '--follow']));
+    // Two lines at 1.5 s each: the follow began while the job ran, and it ended with the job.
+    const ended = (await ctx.api('GET', `/v2/pipelines/${pipelineId}/versions/${versionId}/jobs`)).body.find((j: { id: string }) => j.id === job.id);
+    assert.equal(ended.state, 'completed');
+    assert.equal(followed.match(/output catalog: /g)?.length, 1, `the log's start was printed more than once:\n${followed}`);
+    assert.match(followed, /counted 5 distinct words/);
+    const whole = ok(await sluice(['pipeline', 'job', 'log', pipelineId, versionId, job.id]));
+    assert.equal(followed, whole, 'the followed log differs from the log read after the end');
   });
 
   it('activate --wait exits 1 with the job\'s failure when the job fails', async () => {

@@ -194,7 +194,7 @@ describe('console in a browser [pglite]', () => {
   it('shows another realm\'s token none of it', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Token').fill(await tokenFor({ realm: OTHER_REALM, roles: ['OrgAdmin'], subject: 'someone-else' }));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('No pipelines yet.').waitFor();
     await page.getByRole('link', { name: 'Templates and packages' }).click();
     await page.getByText('No templates yet.').waitFor();
@@ -202,5 +202,36 @@ describe('console in a browser [pglite]', () => {
     await page.goto(streamVersionUrl);
     await page.getByRole('alert').getByText(/was not found/).waitFor();
     assert.equal(await page.getByText('live').count(), 0);
+  });
+
+  it('signs in with an app\'s credentials.properties, and says so when the secret is wrong', async () => {
+    const orgAdmin = await tokenFor({ realm: REALM, roles: ['OrgAdmin'] });
+    const created = await fetch(`${server.url}/sluice/v1/apps`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${orgAdmin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'console-bot', roles: ['OrgAdmin'] }),
+    });
+    assert.equal(created.status, 201);
+    const { credentials } = await created.json() as { credentials: string };
+    const tampered = credentials.replace(/(here\.access\.key\.secret\s*=\s*)(\S)/, (_all, key: string, first: string) => key + (first === 'A' ? 'B' : 'A'));
+    assert.notEqual(tampered, credentials);
+
+    const secret = /here\.access\.key\.secret\s*=\s*(\S+)/.exec(credentials)![1];
+    const sent: string[] = [];
+    const record = (request: import('playwright-core').Request) => { sent.push(`${JSON.stringify(request.headers())} ${request.postData() ?? ''}`); };
+    page.on('request', record);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const file = (text: string) => ({ name: 'credentials.properties', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await page.getByLabel('App credentials').setInputFiles(file(tampered));
+    await page.getByRole('button', { name: 'Sign in with credentials' }).click();
+    await page.getByRole('alert').getByText(/signature does not match/).waitFor();
+
+    await page.getByLabel('App credentials').setInputFiles(file(credentials));
+    await page.getByRole('button', { name: 'Sign in with credentials' }).click();
+    await page.getByRole('heading', { name: 'Pipelines', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'counter', exact: true }).waitFor();
+    page.off('request', record);
+    assert.ok(sent.some((request) => request.includes('oauth_signature')), 'no signed token request was seen');
+    assert.ok(!sent.some((request) => request.includes(secret)), 'the access key secret left the browser');
   });
 });

@@ -72,7 +72,7 @@ describeOnStores('job logs', (ctx) => {
     assert.equal(both.status, 400);
     const zero = await ctx.api('GET', `/sluice/v1/jobs/${job.id}/log?tail=0`);
     assert.equal(zero.status, 400);
-    assert.equal(zero.body.errors[0].field, '/tail');
+    assert.equal(zero.body.errors[0].field, 'tail');
 
     const version = (await ctx.api('GET', d.base)).body;
     assert.equal(version.loggingUrl, `${ctx.server.url}/sluice/v1/pipelines/${d.pipelineId}/versions/${d.versionId}/log`);

@@ -135,7 +135,7 @@ describe('scheduled batch on two replicas [postgres]', () => {
         const jobId = randomUUID();
         const at = new Date();
         return {
-          versionId: d.versionId, jobId, lastJobId, runtime: 'local-jvm', owner: 'no-such-replica', workDir: path.join(work, jobId),
+          versionId: d.versionId, jobId, lastJobId, runtimeFor: () => 'local-jvm', owner: 'no-such-replica',
           executionMode: 'scheduled', catalogVersions: {}, message: 'test', startDeadline: new Date(at.getTime() + 600_000), at,
         };
       };

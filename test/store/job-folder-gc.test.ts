@@ -46,11 +46,11 @@ for (const kind of STORES) {
       await database.db.insertInto('jobs').values({
         id, realm: OWNER.realm, pipelineId: of.pipelineId, versionId: of.versionId, operationId: randomUUID(), state: options.state ?? 'completed', message: null,
         catalogVersions: null, runAsId: null, executionMode: 'on-demand', highAvailability: false, runtime: 'local-jvm',
-        owner: options.owner ?? 'r1', workDir: `/data/jobs/${id}`, pid: null, processStart: null, exitCode: null,
+        owner: options.owner ?? 'r1', handle: null, exitCode: null,
         stopRequested: null, stopDeadline: null, startDeadline: null, created: NOW, updated: NOW, ended, resolverBaseline: null,
         restoreLocation: options.restoreLocation ?? null, latestCheckpoint: options.latestCheckpoint ?? null,
       }).execute();
-      return { id, workDir: `/data/jobs/${id}` };
+      return { id, checkpoint: options.latestCheckpoint ?? null };
     }
 
     const expired = async (limit = 100) => (await expiredJobFolders(database.db, 'r1', new Date(NOW.getTime() - RETENTION), limit));
@@ -61,11 +61,11 @@ for (const kind of STORES) {
       const older = await job(p, { endedDaysAgo: 20, state: 'canceled' });
       await job(p, { endedDaysAgo: 1 });
       await job(p, { endedDaysAgo: 30, owner: 'r2' });
-      const restoredFrom = await job(p, { endedDaysAgo: 12 });
-      const restoredCheckpointed = await job(p, { endedDaysAgo: 13 });
-      await job(p, { state: 'running', endedDaysAgo: null, restoreLocation: `${restoredFrom.workDir}/checkpoints/chk-4` });
+      const restoredFrom = await job(p, { endedDaysAgo: 12, latestCheckpoint: 'file:///data/jobs/a/checkpoints/chk-4' });
+      const restoredCheckpointed = await job(p, { endedDaysAgo: 13, latestCheckpoint: 'file:///data/jobs/b/checkpoints/chk-2' });
+      await job(p, { state: 'running', endedDaysAgo: null, restoreLocation: restoredFrom.checkpoint });
       await job(p, {
-        state: 'running', endedDaysAgo: null, restoreLocation: `${restoredCheckpointed.workDir}/checkpoints/chk-2`, latestCheckpoint: '/elsewhere/chk-1',
+        state: 'running', endedDaysAgo: null, restoreLocation: restoredCheckpointed.checkpoint, latestCheckpoint: 'file:///elsewhere/chk-1',
       });
       // The pipeline's last job: old, ended, but useLatestCheckpoint would start from its folder.
       const q = await pipelineVersion();
@@ -73,7 +73,7 @@ for (const kind of STORES) {
 
       const listed = await expired();
       assert.deepEqual(listed.map((j) => j.id), [older.id, restoredCheckpointed.id, old.id]);
-      assert.equal(listed[0].workDir, older.workDir);
+      assert.equal(listed[0].runtime, 'local-jvm');
       assert.ok(!listed.some((j) => j.id === onlyJob.id));
 
       await recordJobFoldersRemoved(database.db, listed.map((j) => j.id), NOW);

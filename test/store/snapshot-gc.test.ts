@@ -42,7 +42,7 @@ for (const kind of STORES) {
       await database.db.insertInto('jobs').values({
         id: randomUUID(), realm: OWNER.realm, pipelineId: ids.pipelineId, versionId: ids.versionId, operationId: randomUUID(),
         state, message: null, catalogVersions: null, runAsId: null, executionMode: 'on-demand', highAvailability: false,
-        runtime: 'local-jvm', owner: 'r1', workDir: '/w', pid: null, processStart: null, exitCode: null, stopRequested: null,
+        runtime: 'local-jvm', owner: 'r1', handle: null, exitCode: null, stopRequested: null,
         stopDeadline: null, startDeadline: null, created: NOW, updated: NOW, ended: null, resolverBaseline: null,
         restoreLocation, latestCheckpoint,
       }).execute();

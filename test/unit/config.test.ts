@@ -37,15 +37,13 @@ describe('loadConfig', () => {
         leftoverGraceMs: 3_600_000,
         gcIntervalMs: 3_600_000,
         startTimeoutMs: 60_000,
-        java: 'java',
-        heapMbPerUnit: 256,
-        maxHeapMb: 2048,
         catalogSource: 'local',
         metadataUrl: undefined,
         metadataToken: undefined,
         catalogPollMs: 60_000,
         clock: 'system',
       },
+      localJvm: { java: 'java', heapMbPerUnit: 256, maxHeapMb: 2048, safetyPollMs: 500 },
       observability: { metrics: true, metricsToken: undefined, engineStaleMs: 30_000 },
       webhooks: {
         concurrency: 16,
@@ -98,6 +96,7 @@ describe('loadConfig', () => {
     [{ SLUICE_METRICS_TOKEN: 'scrape-token-0123456789' }, { observability: { metrics: true, metricsToken: 'scrape-token-0123456789', engineStaleMs: 30_000 } }],
     [{ SLUICE_ENGINE_TICK_MS: '5000' }, {
       engine: { ...loadConfig({}).engine, tickMs: 5000 },
+      localJvm: { java: 'java', heapMbPerUnit: 256, maxHeapMb: 2048, safetyPollMs: 500 },
       observability: { metrics: true, metricsToken: undefined, engineStaleMs: 50_000 },
     }],
   ];

@@ -22,6 +22,8 @@ function spec(overrides: Partial<JobSpec> = {}): JobSpec {
     jobId: '7d0c5f3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
     pipelineId: 'p-1',
     versionId: 'v-1',
+    runtimeEnvironment: 'batch-3.0.0',
+    packageId: 'pk-1',
     kind: 'batch',
     jarPath: '/data/packages/app.jar',
     entryPointClassName: 'com.example.Main',

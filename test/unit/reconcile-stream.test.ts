@@ -5,12 +5,13 @@ import type { Observation } from '../../src/domain/reconcile-types.js';
 import { at, itDecides, NOW, observe, running, settings, type DecideCase, type Overrides } from '../helpers/observations.js';
 
 const SNAP = { location: '/data/snapshots/s-1', source: 'snapshot s-1' };
-const CHECKPOINT = '/data/jobs/job-1/checkpoints/chk-0000000007';
+/** As a runtime reports it: a URI, and the name messages show (never taken from the URI here). */
+const CHECKPOINT = { location: 'file:///data/jobs/job-1/checkpoints/chk-0000000007', name: 'chk-0000000007' };
 const stream = (o: Partial<NonNullable<Observation['stream']>> = {}) =>
   ({ snapshotWritten: false, newestCheckpoint: null, restartsInWindow: 0, newSnapshotId: 'snap-new', ...o });
 /** A running stream version whose job (with high availability) is up. */
 const streaming = (more: Overrides = {}) => running('stream', {
-  process: { status: 'alive' },
+  observed: { state: 'running' },
   stream: stream(),
   ...more,
   job: { kind: 'stream', highAvailability: true, ...more.job },
@@ -26,7 +27,7 @@ const cases: DecideCase[] = [
   {
     name: 'pause: SIGTERM, and the snapshot grace period starts',
     observation: streaming({ operation: { type: 'pause' } }),
-    plan: { job: { stopRequested: 'pause', stopDeadline: at(20) }, process: 'terminate' },
+    plan: { job: { stopRequested: 'pause', stopDeadline: at(20) }, action: 'stop-keeping-state' },
   },
   {
     name: 'pause: waiting for the job to write its snapshot and exit',
@@ -37,7 +38,7 @@ const cases: DecideCase[] = [
     name: 'pause: the job exited with its snapshot: snapshot kept, job canceled, version paused',
     observation: streaming({
       operation: { type: 'pause' }, job: { stopRequested: 'pause', stopDeadline: at(20) },
-      process: { status: 'exited', code: 0 }, stream: stream({ snapshotWritten: true }),
+      observed: { state: 'finished', exitCode: 0 }, stream: stream({ snapshotWritten: true }),
     }),
     plan: {
       snapshot: { id: 'snap-new', reason: 'pause' },
@@ -49,16 +50,16 @@ const cases: DecideCase[] = [
   {
     name: 'pause timed out: the job keeps running untouched, the version stays running, the operation fails',
     observation: streaming({ now: at(21), operation: { type: 'pause' }, job: { stopRequested: 'pause', stopDeadline: at(20) } }),
-    plan: { job: { stopRequested: null }, process: 'discard-snapshot', operation: { state: 'failed', message: /within 20 s.*keeps running/ } },
+    plan: { job: { stopRequested: null }, action: 'discard-snapshot', operation: { state: 'failed', message: /within 20 s.*keeps running/ } },
   },
   {
     name: 'pause: the job exited without a snapshot: started again from its checkpoint (even without HA), the operation fails',
     observation: streaming({
       operation: { type: 'pause' }, job: { stopRequested: 'pause', stopDeadline: at(20), highAvailability: false },
-      process: { status: 'exited', code: 143 }, stream: stream({ newestCheckpoint: CHECKPOINT, restartsInWindow: 3 }),
+      observed: { state: 'finished', exitCode: 143 }, stream: stream({ newestCheckpoint: CHECKPOINT, restartsInWindow: 3 }),
     }),
     plan: {
-      job: { relaunch: { restore: { location: CHECKPOINT, source: /chk-0000000007 of job job-1/ }, startDeadline: at(60) }, latestCheckpoint: CHECKPOINT },
+      job: { relaunch: { restore: { location: CHECKPOINT.location, source: /chk-0000000007 of job job-1/ }, startDeadline: at(60) }, latestCheckpoint: CHECKPOINT },
       serviceOperation: { type: 'restart', message: /exited with code 143 without writing a snapshot\. Restarted from checkpoint/ },
       operation: { state: 'failed', message: /did not write a snapshot.*started again from checkpoint.*stays running/ },
     },
@@ -67,7 +68,7 @@ const cases: DecideCase[] = [
     name: 'upgrade: the job vanished without a snapshot and had no checkpoint: started again from its own start snapshot',
     observation: streaming({
       operation: { type: 'upgrade', toVersionId: 'v-2', target }, job: { stopRequested: 'upgrade', stopDeadline: at(20), restore: SNAP },
-      process: { status: 'vanished' },
+      observed: { state: 'lost' },
     }),
     plan: {
       job: { relaunch: { restore: SNAP, startDeadline: at(60) } },
@@ -114,7 +115,7 @@ const cases: DecideCase[] = [
   {
     name: 'upgrade a running version: SIGTERM for the snapshot',
     observation: streaming({ operation: { type: 'upgrade', toVersionId: 'v-2', target } }),
-    plan: { job: { stopRequested: 'upgrade', stopDeadline: at(20) }, process: 'terminate' },
+    plan: { job: { stopRequested: 'upgrade', stopDeadline: at(20) }, action: 'stop-keeping-state' },
   },
   {
     name: 'upgrade to a target that is no longer ready fails before anything is stopped',
@@ -125,7 +126,7 @@ const cases: DecideCase[] = [
     name: 'upgrade: the source saved its state: source ready, the target gets a job from the new snapshot',
     observation: streaming({
       operation: { type: 'upgrade', toVersionId: 'v-2', target }, job: { stopRequested: 'upgrade', stopDeadline: at(20) },
-      process: { status: 'exited', code: 143 }, stream: stream({ snapshotWritten: true }),
+      observed: { state: 'finished', exitCode: 143 }, stream: stream({ snapshotWritten: true }),
     }),
     plan: {
       snapshot: { id: 'snap-new', reason: 'upgrade' },
@@ -138,7 +139,7 @@ const cases: DecideCase[] = [
   {
     name: 'upgrade timed out waiting for the snapshot: the source keeps running',
     observation: streaming({ now: at(25), operation: { type: 'upgrade', toVersionId: 'v-2', target }, job: { stopRequested: 'upgrade', stopDeadline: at(20) } }),
-    plan: { job: { stopRequested: null }, process: 'discard-snapshot', operation: { state: 'failed', message: /keeps running/ } },
+    plan: { job: { stopRequested: null }, action: 'discard-snapshot', operation: { state: 'failed', message: /keeps running/ } },
   },
   {
     name: 'upgrade a paused version: the target starts from the pause snapshot',
@@ -182,20 +183,20 @@ const cases: DecideCase[] = [
   // ── restarts ──
   {
     name: 'a highly available stream job killed from outside restarts from its newest checkpoint',
-    observation: streaming({ process: { status: 'vanished' }, stream: stream({ newestCheckpoint: CHECKPOINT, restartsInWindow: 1 }) }),
+    observation: streaming({ observed: { state: 'lost' }, stream: stream({ newestCheckpoint: CHECKPOINT, restartsInWindow: 1 }) }),
     plan: {
-      job: { relaunch: { restore: { location: CHECKPOINT, source: /checkpoint chk-0000000007/ }, startDeadline: at(60) }, latestCheckpoint: CHECKPOINT },
+      job: { relaunch: { restore: { location: CHECKPOINT.location, source: /checkpoint chk-0000000007/ }, startDeadline: at(60) }, latestCheckpoint: CHECKPOINT },
       serviceOperation: { type: 'restart', message: /disappeared.*restart 2 of at most 3/ },
     },
   },
   {
     name: 'with no checkpoint yet, a restart starts from what the job started from',
-    observation: streaming({ process: { status: 'exited', code: 137 }, job: { restore: SNAP } }),
+    observation: streaming({ observed: { state: 'finished', exitCode: 137 }, job: { restore: SNAP } }),
     plan: { job: { relaunch: { restore: SNAP, startDeadline: at(60) } }, serviceOperation: { type: 'restart', message: /from snapshot s-1/ } },
   },
   {
     name: 'past the restart budget the job fails and the version goes to ready',
-    observation: streaming({ process: { status: 'exited', code: 137 }, stream: stream({ restartsInWindow: 3, newestCheckpoint: CHECKPOINT }) }),
+    observation: streaming({ observed: { state: 'finished', exitCode: 137 }, stream: stream({ restartsInWindow: 3, newestCheckpoint: CHECKPOINT }) }),
     plan: {
       job: { state: 'failed', exitCode: 137, message: /restarted 3 times within 10 min/, latestCheckpoint: CHECKPOINT },
       version: { state: 'ready', runMode: null },
@@ -204,7 +205,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'without high availability a dead stream job is not restarted',
-    observation: streaming({ process: { status: 'exited', code: 1 }, job: { highAvailability: false } }),
+    observation: streaming({ observed: { state: 'finished', exitCode: 1 }, job: { highAvailability: false } }),
     plan: {
       job: { state: 'failed', exitCode: 1, message: /exited with code 1\.$/ },
       version: { state: 'ready', runMode: null },
@@ -213,18 +214,18 @@ const cases: DecideCase[] = [
   },
   {
     name: 'a restarted job (not launched yet) is launched',
-    observation: streaming({ process: { status: 'not-launched' }, job: { launched: false, attempt: 1, startDeadline: at(60) } }),
-    plan: { process: 'launch' },
+    observation: streaming({ job: { launched: false, attempt: 1, startDeadline: at(60) } }),
+    plan: { action: 'launch' },
   },
   // ── cancel, housekeeping ──
   {
     name: 'a canceled stream job has stopped: its snapshot is not kept',
-    observation: streaming({ operation: { type: 'cancel' }, job: { stopRequested: 'cancel', stopDeadline: at(10) }, process: { status: 'exited', code: 0 } }),
+    observation: streaming({ operation: { type: 'cancel' }, job: { stopRequested: 'cancel', stopDeadline: at(10) }, observed: { state: 'finished', exitCode: 0 } }),
     plan: {
       job: { state: 'canceled', exitCode: 0, message: 'Canceled.' },
       version: { state: 'ready', runMode: null },
       operation: { state: 'succeeded', message: /canceled/ },
-      process: 'discard-snapshot',
+      action: 'discard-snapshot',
     },
   },
   {
@@ -232,11 +233,11 @@ const cases: DecideCase[] = [
     observation: streaming({ stream: stream({ newestCheckpoint: CHECKPOINT }) }),
     plan: { job: { latestCheckpoint: CHECKPOINT } },
   },
-  { name: 'the recorded checkpoint is the newest: nothing to do', observation: streaming({ stream: stream({ newestCheckpoint: CHECKPOINT }), job: { latestCheckpoint: CHECKPOINT } }), plan: null },
+  { name: 'the recorded checkpoint is the newest: nothing to do', observation: streaming({ stream: stream({ newestCheckpoint: CHECKPOINT }), job: { latestCheckpoint: CHECKPOINT.location } }), plan: null },
   {
     name: 'a changed logging configuration is written into the running job\'s folder (batch too)',
-    observation: running('run-now', { process: { status: 'alive' }, job: { loggingOutdated: true } }),
-    plan: { process: 'rewrite-logging' },
+    observation: running('run-now', { observed: { state: 'running' }, job: { loggingOutdated: true } }),
+    plan: { action: 'rewrite-logging' },
   },
 ];
 

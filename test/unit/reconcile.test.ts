@@ -73,7 +73,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'pause a scheduled version while its job runs: paused, the job finishes',
-    observation: running('scheduled', { process: { status: 'alive' }, operation: { type: 'pause' } }),
+    observation: running('scheduled', { observed: { state: 'running' }, operation: { type: 'pause' } }),
     plan: { version: { state: 'paused', runMode: 'scheduled' }, operation: { state: 'succeeded', message: /running job finishes/ } },
   },
   {
@@ -83,12 +83,12 @@ const cases: DecideCase[] = [
   },
   {
     name: 'deactivate a paused scheduled version with a running job: ready once the job ends',
-    observation: running('scheduled', { version: { state: 'paused' }, process: { status: 'alive' }, operation: { type: 'deactivate' } }),
+    observation: running('scheduled', { version: { state: 'paused' }, observed: { state: 'running' }, operation: { type: 'deactivate' } }),
     plan: { version: { state: 'paused', runMode: 'scheduled', afterJob: { then: 'ready' } }, operation: { state: 'succeeded', message: /when its running job ends/ } },
   },
   {
     name: 'a scheduled job ends after a deactivate: version ready',
-    observation: running('scheduled', { version: { state: 'paused', afterJob: 'ready' }, process: { status: 'exited', code: 0 } }),
+    observation: running('scheduled', { version: { state: 'paused', afterJob: 'ready' }, observed: { state: 'finished', exitCode: 0 } }),
     plan: {
       job: { state: 'completed', exitCode: 0, message: /completed/ },
       version: { state: 'ready', runMode: null, afterJob: null },
@@ -102,12 +102,12 @@ const cases: DecideCase[] = [
   },
   {
     name: 'upgrade while the job runs: the target takes over when it ends',
-    observation: running('scheduled', { process: { status: 'alive' }, operation: { type: 'upgrade', toVersionId: 'v-2' } }),
+    observation: running('scheduled', { observed: { state: 'running' }, operation: { type: 'upgrade', toVersionId: 'v-2' } }),
     plan: { version: { state: 'running', runMode: 'scheduled', afterJob: { then: 'upgrade', targetId: 'v-2' } }, operation: { state: 'succeeded', message: /when this version's running job ends/ } },
   },
   {
     name: 'the source job ends after an upgrade: source ready, target scheduled',
-    observation: running('scheduled', { version: { afterJob: 'upgrade', upgradeTargetId: 'v-2' }, process: { status: 'exited', code: 1 } }),
+    observation: running('scheduled', { version: { afterJob: 'upgrade', upgradeTargetId: 'v-2' }, observed: { state: 'finished', exitCode: 1 } }),
     plan: {
       job: { state: 'failed', exitCode: 1, message: /code 1/ },
       version: { state: 'ready', runMode: null, afterJob: null },
@@ -118,19 +118,18 @@ const cases: DecideCase[] = [
   // ── starting the job ──
   {
     name: 'a job not launched yet: launch it',
-    observation: running('run-now', { job: { state: 'starting', launched: false }, process: { status: 'not-launched' }, operation: { type: 'activate' } }),
-    plan: { process: 'launch' },
+    observation: running('run-now', { job: { state: 'starting', launched: false }, operation: { type: 'activate' } }),
+    plan: { action: 'launch' },
   },
   {
-    name: 'no process status observed counts as not launched',
-    observation: running('run-now', { job: { state: 'starting', launched: false } }),
-    plan: { process: 'launch' },
+    name: 'launched but nothing observed (the observer had no handle to look with) counts as not launched',
+    observation: running('run-now', { job: { state: 'starting', launched: true } }),
+    plan: { action: 'launch' },
   },
   {
     name: 'the start deadline passed (run-now): job failed, version ready, activation failed',
     observation: running('run-now', {
       job: { state: 'starting', launched: false, startDeadline: at(-1) },
-      process: { status: 'not-launched' },
       operation: { type: 'activate' },
     }),
     plan: {
@@ -142,7 +141,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'the start deadline passed (scheduled, no operation): job failed, version back to scheduled',
-    observation: running('scheduled', { job: { state: 'starting', launched: false, startDeadline: at(-1) }, process: { status: 'not-launched' } }),
+    observation: running('scheduled', { job: { state: 'starting', launched: false, startDeadline: at(-1) } }),
     plan: {
       job: { state: 'failed', exitCode: null, message: /did not start/ },
       version: { state: 'scheduled', runMode: 'scheduled' },
@@ -151,43 +150,43 @@ const cases: DecideCase[] = [
   },
   {
     name: 'the start deadline is not passed at the very instant',
-    observation: running('run-now', { job: { state: 'starting', launched: false, startDeadline: NOW }, process: { status: 'not-launched' } }),
-    plan: { process: 'launch' },
+    observation: running('run-now', { job: { state: 'starting', launched: false, startDeadline: NOW } }),
+    plan: { action: 'launch' },
   },
   {
     name: 'process alive, job starting: job running, activation succeeded',
-    observation: running('run-now', { job: { state: 'starting' }, process: { status: 'alive' }, operation: { type: 'activate' } }),
+    observation: running('run-now', { job: { state: 'starting' }, observed: { state: 'running' }, operation: { type: 'activate' } }),
     plan: { job: { state: 'running' }, operation: { state: 'succeeded', message: /Job job-1 is running/ } },
   },
   {
     name: 'process alive, job starting, no operation (a service run): job running only',
-    observation: running('scheduled', { job: { state: 'starting' }, process: { status: 'alive' } }),
+    observation: running('scheduled', { job: { state: 'starting' }, observed: { state: 'running' } }),
     plan: { job: { state: 'running' } },
   },
   // ── cancel ──
   {
     name: 'cancel with the job alive: stop requested with a grace deadline, SIGTERM',
-    observation: running('run-now', { process: { status: 'alive' }, operation: { type: 'cancel' } }),
-    plan: { job: { stopRequested: 'cancel', stopDeadline: at(30) }, process: 'terminate' },
+    observation: running('run-now', { observed: { state: 'running' }, operation: { type: 'cancel' } }),
+    plan: { job: { stopRequested: 'cancel', stopDeadline: at(30) }, action: 'stop' },
   },
   {
     name: 'stopping within the grace period: wait',
     observation: running('run-now', {
-      job: { stopRequested: 'cancel', stopDeadline: at(10) }, process: { status: 'alive' }, operation: { type: 'cancel' },
+      job: { stopRequested: 'cancel', stopDeadline: at(10) }, observed: { state: 'running' }, operation: { type: 'cancel' },
     }),
     plan: null,
   },
   {
     name: 'the stop grace period passed: SIGKILL',
     observation: running('run-now', {
-      job: { stopRequested: 'cancel', stopDeadline: at(-1) }, process: { status: 'alive' }, operation: { type: 'cancel' },
+      job: { stopRequested: 'cancel', stopDeadline: at(-1) }, observed: { state: 'running' }, operation: { type: 'cancel' },
     }),
-    plan: { process: 'kill' },
+    plan: { action: 'force-stop' },
   },
   {
     name: 'the canceled job exited: job canceled, version ready, cancel succeeded',
     observation: running('run-now', {
-      job: { stopRequested: 'cancel', stopDeadline: at(10) }, process: { status: 'exited', code: 143 }, operation: { type: 'cancel' },
+      job: { stopRequested: 'cancel', stopDeadline: at(10) }, observed: { state: 'finished', exitCode: 143 }, operation: { type: 'cancel' },
     }),
     plan: {
       job: { state: 'canceled', exitCode: 143, message: 'Canceled.' },
@@ -198,7 +197,7 @@ const cases: DecideCase[] = [
   {
     name: 'the canceled job of a scheduled version vanished after SIGKILL: canceled, version ready',
     observation: running('scheduled', {
-      job: { stopRequested: 'cancel', stopDeadline: at(-5) }, process: { status: 'vanished' }, operation: { type: 'cancel' },
+      job: { stopRequested: 'cancel', stopDeadline: at(-5) }, observed: { state: 'lost' }, operation: { type: 'cancel' },
     }),
     plan: {
       job: { state: 'canceled', exitCode: null, message: 'Canceled.' },
@@ -209,7 +208,7 @@ const cases: DecideCase[] = [
   // ── the job ends by itself ──
   {
     name: 'exit 0, run-now: completed, version ready, job_terminate_to_ready',
-    observation: running('run-now', { process: { status: 'exited', code: 0 } }),
+    observation: running('run-now', { observed: { state: 'finished', exitCode: 0 } }),
     plan: {
       job: { state: 'completed', exitCode: 0, message: 'The job completed.' },
       version: { state: 'ready', runMode: null },
@@ -218,7 +217,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'exit 0, scheduled: completed, version back to scheduled, job_terminate',
-    observation: running('scheduled', { process: { status: 'exited', code: 0 } }),
+    observation: running('scheduled', { observed: { state: 'finished', exitCode: 0 } }),
     plan: {
       job: { state: 'completed', exitCode: 0, message: 'The job completed.' },
       version: { state: 'scheduled', runMode: 'scheduled' },
@@ -227,12 +226,12 @@ const cases: DecideCase[] = [
   },
   {
     name: 'exit 0, scheduled version paused meanwhile: completed, version stays paused',
-    observation: running('scheduled', { version: { state: 'paused' }, process: { status: 'exited', code: 0 } }),
+    observation: running('scheduled', { version: { state: 'paused' }, observed: { state: 'finished', exitCode: 0 } }),
     plan: { job: { state: 'completed', exitCode: 0, message: 'The job completed.' } },
   },
   {
     name: 'exit 3: failed with the code and the log tail',
-    observation: running('run-now', { process: { status: 'exited', code: 3 }, logTail: 'Exception in thread "main"\n  at Main.main' }),
+    observation: running('run-now', { observed: { state: 'finished', exitCode: 3 }, logTail: 'Exception in thread "main"\n  at Main.main' }),
     plan: {
       job: { state: 'failed', exitCode: 3, message: /exited with code 3\. Last lines of its log:\nException in thread "main"\n {2}at Main\.main$/ },
       version: { state: 'ready', runMode: null },
@@ -241,7 +240,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'exit 3 with an empty log: no empty tail',
-    observation: running('run-now', { process: { status: 'exited', code: 3 }, logTail: '' }),
+    observation: running('run-now', { observed: { state: 'finished', exitCode: 3 }, logTail: '' }),
     plan: {
       job: { state: 'failed', exitCode: 3, message: 'The job exited with code 3.' },
       version: { state: 'ready', runMode: null },
@@ -250,7 +249,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'the process vanished: failed, saying it ended without an exit status',
-    observation: running('run-now', { process: { status: 'vanished' }, logTail: 'last line' }),
+    observation: running('run-now', { observed: { state: 'lost' }, logTail: 'last line' }),
     plan: {
       job: { state: 'failed', exitCode: null, message: /disappeared without an exit status.*\n?.*last line$/s },
       version: { state: 'ready', runMode: null },
@@ -259,7 +258,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'a job that ended before it was seen running still settles its activation',
-    observation: running('run-now', { job: { state: 'starting' }, process: { status: 'exited', code: 0 }, operation: { type: 'activate' } }),
+    observation: running('run-now', { job: { state: 'starting' }, observed: { state: 'finished', exitCode: 0 }, operation: { type: 'activate' } }),
     plan: {
       job: { state: 'completed', exitCode: 0, message: 'The job completed.' },
       version: { state: 'ready', runMode: null },
@@ -269,7 +268,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'a cancel that raced the run-now job\'s own end: job completed, version ready, cancel succeeded',
-    observation: running('run-now', { process: { status: 'exited', code: 0 }, operation: { type: 'cancel' } }),
+    observation: running('run-now', { observed: { state: 'finished', exitCode: 0 }, operation: { type: 'cancel' } }),
     plan: {
       job: { state: 'completed', exitCode: 0, message: 'The job completed.' },
       version: { state: 'ready', runMode: null },
@@ -279,7 +278,7 @@ const cases: DecideCase[] = [
   },
   {
     name: 'a cancel that raced a scheduled job\'s end: version back to scheduled; the cancel is taken up next (case above: no job, scheduled → ready)',
-    observation: running('scheduled', { process: { status: 'exited', code: 1 }, operation: { type: 'cancel' } }),
+    observation: running('scheduled', { observed: { state: 'finished', exitCode: 1 }, operation: { type: 'cancel' } }),
     plan: {
       job: { state: 'failed', exitCode: 1, message: 'The job exited with code 1.' },
       version: { state: 'scheduled', runMode: 'scheduled' },
@@ -291,7 +290,7 @@ const cases: DecideCase[] = [
     name: 'the operation deadline passed while the job stops: failed, naming the step',
     observation: running('run-now', {
       job: { stopRequested: 'cancel', stopDeadline: at(10) },
-      process: { status: 'alive' },
+      observed: { state: 'running' },
       operation: { type: 'cancel', deadline: at(-1) },
     }),
     plan: { operation: { state: 'failed', message: 'The cancel operation timed out while waiting for the job to stop.' } },
@@ -300,21 +299,21 @@ const cases: DecideCase[] = [
     name: 'the operation deadline is not passed at the very instant',
     observation: running('run-now', {
       job: { stopRequested: 'cancel', stopDeadline: at(10) },
-      process: { status: 'alive' },
+      observed: { state: 'running' },
       operation: { type: 'cancel', deadline: NOW },
     }),
     plan: null,
   },
   { name: 'nothing to do: a ready version with no operation', observation: observe(), plan: null },
-  { name: 'nothing to do: a running job with no operation', observation: running('run-now', { process: { status: 'alive' } }), plan: null },
-  { name: 'nothing to do: a running stream job', observation: running('stream', { process: { status: 'alive' } }), plan: null },
+  { name: 'nothing to do: a running job with no operation', observation: running('run-now', { observed: { state: 'running' } }), plan: null },
+  { name: 'nothing to do: a running stream job', observation: running('stream', { observed: { state: 'running' } }), plan: null },
 ];
 
 describe('reconcile decide', () => {
   itDecides(cases);
 
   it('is pure: the same observation gives the same plan, and the observation is not changed', () => {
-    const o = running('run-now', { process: { status: 'alive' }, operation: { type: 'cancel' } });
+    const o = running('run-now', { observed: { state: 'running' }, operation: { type: 'cancel' } });
     const copy = structuredClone(o);
     assert.deepEqual(decide(o, settings), decide(o, settings));
     assert.deepEqual(o, copy);

@@ -61,8 +61,8 @@ describe('loadVersionWorld', () => {
     const job = (state: string, seqHint: string, operationId = op.id) => ({
       id: randomUUID(), realm: OWNER.realm, pipelineId: s.pipeline.id, versionId: s.one.id, operationId, state, message: seqHint,
       catalogVersions: JSON.stringify({ inputCatalogs: { in: { processingType: 'reprocess', version: 3 } }, outputCatalog: { baseVersion: -1 } }),
-      runAsId: null, executionMode: 'on-demand', highAvailability: false, runtime: 'local-jvm', owner: REPLICA, workDir: '/tmp/x',
-      pid: 1234, processStart: '5678', exitCode: null, stopRequested: null, stopDeadline: null, startDeadline: new Date(s.now.getTime() + 5),
+      runAsId: null, executionMode: 'on-demand', highAvailability: false, runtime: 'local-jvm', owner: REPLICA,
+      handle: JSON.stringify({ pid: 1234, processStart: '5678', workDir: '/tmp/x' }), exitCode: null, stopRequested: null, stopDeadline: null, startDeadline: new Date(s.now.getTime() + 5),
       created: s.now, updated: s.now, ended: null, resolverBaseline: null, restoreLocation: null, restoreSource: null,
     });
     await db.insertInto('jobs').values(job('completed', 'old', serviceOp.id)).execute();

@@ -14,6 +14,7 @@ import { errors } from '../schemas/common.js';
 import { VersionParams } from '../schemas/version.js';
 import type { TypedApp } from '../routes/types.js';
 import { readLogTail } from './log-tail.js';
+import { emptyJobLog } from '../../runtimes/job-log.js';
 import { versionView } from './version-view.js';
 
 /** Rows per page of the pipelines page. */
@@ -88,7 +89,7 @@ export function consoleViewRoutes(app: TypedApp, services: Services): void {
     if (!job) throw notFound('Job', jobId);
     if (job.folderRemoved) return sendJsonWithEtag(request, reply, JSON.stringify({ removed: iso(job.folderRemoved), size: 0, from: 0, next: 0, text: '' }));
     const from = request.query.from === undefined ? undefined : Number(request.query.from);
-    return sendJsonWithEtag(request, reply, JSON.stringify(await readLogTail(services.jobLog(job), from)));
+    return sendJsonWithEtag(request, reply, JSON.stringify(await readLogTail(services.jobLog(job) ?? emptyJobLog, from)));
   });
 
   app.get(`${prefix}/packages`, { schema: hide }, async (request, reply) => {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fieldError, notFound } from '../../domain/errors.js';
+import { parameterError, notFound } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import { baseUrlOf } from '../base-url.js';
 import { errors } from '../schemas/common.js';
@@ -38,7 +38,7 @@ export function apiLookupRoutes(app: TypedApp, services: Services): void {
     return entries(request).filter((e) => e.api === served.api);
   };
   const checkHrn = (hrn: string) => {
-    if (!HRN.test(hrn)) throw fieldError('/hrn', 'must be an HRN (hrn:<partition>:<service>:<region>:<account>:<resource>)', hrn);
+    if (!HRN.test(hrn)) throw parameterError('path', 'hrn', 'must be an HRN (hrn:<partition>:<service>:<region>:<account>:<resource>)', hrn);
   };
   const ApiParams = Type.Object({ api: Type.String({ maxLength: 64 }), version: Type.String({ maxLength: 16 }) });
   const HrnParams = Type.Object({ hrn: Type.String({ maxLength: 500 }) });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { cloudEventOf, isEventType } from '../../domain/events.js';
-import { fieldError, validationError } from '../../domain/errors.js';
+import { parameterError, validationError } from '../../domain/errors.js';
 import { ownerOf } from '../../domain/owner.js';
 import type { Services } from '../../services.js';
 import { readEvents } from '../../store/events.js';
@@ -18,8 +18,8 @@ function typesOf(text: string | undefined): string[] | undefined {
   const types = text.split(',').map((t) => t.trim()).filter(Boolean);
   const unknown = types.filter((t) => !isEventType(t));
   if (unknown.length > 0) {
-    throw validationError(unknown.map((t) => ({ field: '/types', message: `"${t}" is not an event type`, invalidValue: t })),
-      `Validation failed: /types "${unknown[0]}" is not an event type`);
+    throw validationError(unknown.map((t) => ({ field: 'types', message: `query parameter types: "${t}" is not an event type`, invalidValue: t })),
+      `Validation failed: query parameter types: "${unknown[0]}" is not an event type`);
   }
   return types;
 }
@@ -37,7 +37,7 @@ export function eventRoutes(app: TypedApp, services: Services): void {
   }, async (request) => {
     const query = request.query;
     const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
-    if (limit < 1 || limit > MAX_LIMIT) throw fieldError('/limit', `must be from 1 to ${MAX_LIMIT}`, query.limit);
+    if (limit < 1 || limit > MAX_LIMIT) throw parameterError('query', 'limit', `must be from 1 to ${MAX_LIMIT}`, query.limit);
     const page = await readEvents(services.db, ownerOf(principal(request)), {
       after: query.since === undefined ? 0 : Number(query.since),
       limit,

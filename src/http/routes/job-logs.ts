@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { rangeOf } from '../../domain/byte-range.js';
-import { ApiError, badRequest, ErrorCodes, fieldError, notFound } from '../../domain/errors.js';
+import { ApiError, badRequest, ErrorCodes, parameterError, notFound } from '../../domain/errors.js';
 import { isUuid } from '../../domain/hrn.js';
 import { ownerOf } from '../../domain/owner.js';
 import { followJobLog, tailStart } from '../../runtimes/job-log.js';
@@ -41,8 +41,9 @@ async function sendLog(services: Services, request: FastifyRequest, reply: Fasti
     throw badRequest('A Range header cannot be combined with ?tail or ?follow=true: ask for bytes, or for lines.');
   }
   const tail = query.tail === undefined ? undefined : Number(query.tail);
-  if (tail !== undefined && (tail < 1 || tail > MAX_TAIL)) throw fieldError('/tail', `must be from 1 to ${MAX_TAIL}`, query.tail);
+  if (tail !== undefined && (tail < 1 || tail > MAX_TAIL)) throw parameterError('query', 'tail', `must be from 1 to ${MAX_TAIL}`, query.tail);
   const log = services.jobLog(job);
+  if (!log) throw new ApiError(404, ErrorCodes.notFound, `Job ${job.id} runs on runtime ${job.runtime}, whose log Sluice cannot read; see the job's loggingUrl.`);
   const size = await log.size();
   reply.type('text/plain; charset=utf-8').header('accept-ranges', 'bytes');
   if (!follow) {

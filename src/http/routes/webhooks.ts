@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { Principal } from '../../auth/principal.js';
-import { fieldError, invalidState, notFound, validationError } from '../../domain/errors.js';
+import { parameterError, invalidState, notFound, validationError } from '../../domain/errors.js';
 import { isUuid } from '../../domain/hrn.js';
 import { newSecret, subscriptionProblems } from '../../domain/webhooks.js';
 import type { Services } from '../../services.js';
@@ -85,7 +85,7 @@ export function webhookRoutes(app: TypedApp, services: Services): void {
     const webhook = await webhookFromPath(services, principal(request), request.params.webhookId);
     const { state, before, limit } = request.query;
     const count = limit === undefined ? 100 : Number(limit);
-    if (count < 1 || count > 1000) throw fieldError('/limit', 'must be from 1 to 1000', limit);
+    if (count < 1 || count > 1000) throw parameterError('query', 'limit', 'must be from 1 to 1000', limit);
     const rows = await listDeliveries(services.db, webhook.id, { state, before: before === undefined ? undefined : Number(before), limit: count });
     return rows.map((row) => presentDelivery(row));
   });

@@ -1,13 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isUuid } from '../../domain/hrn.js';
-import type { ProcessStatus } from '../../domain/reconcile-types.js';
-import type { JobLocation, JobRuntime, JobSpec, ProcessHandle, StoredFolder } from '../runtime.js';
-import { javaArguments, jobMarker, WRAPPER_SCRIPT, type LocalJvmSettings } from './command.js';
+import type { Checkpoint, ObservedJob } from '../../domain/reconcile-types.js';
+import { fileJobLog, type JobLog } from '../job-log.js';
+import type { JobChange, JobHandle, JobRuntime, JobSpec, RuntimeJob, SnapshotStatus, StopRequest, StoredFolder } from '../runtime.js';
+import { javaArguments, jobMarker, WRAPPER_SCRIPT } from './command.js';
+import type { LocalJvmMachineSettings } from './settings.js';
 import { applicationProperties, log4j2Config, pipelineConfig, pipelineJob } from './files.js';
 import { findProcessesWithArgument, isSameProcessAlive, procInfo } from './proc.js';
 import { JobLauncher, LauncherGone, type FolderPreparation } from './launcher.js';
-import { CHECKPOINTS, LocalStreamState, SNAPSHOT } from './state.js';
+import { CHECKPOINTS, LocalStreamState, pathOf, SNAPSHOT } from './state.js';
 import type { LoggingConfiguration } from '../../domain/logging-configuration.js';
 
 const LOG_FILE = 'job.log';
@@ -20,33 +22,92 @@ const WRAPPER_NAME = 'sluice-job';
 const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'JAVA_HOME', 'TMPDIR'];
 
 /**
- * Runs each job as a local JVM process in its own folder under `<data>/jobs/<jobId>`. The
- * process runs in its own session, so it survives the service; it is found again by its pid and
- * start time, or, if the service died between starting it and recording it, by a marker argument.
+ * The local JVM's handle: the job's wrapper process (pid and start time as the OS reports it, so
+ * a reused pid is not mistaken for the job) and its folder. `pid` 0 means the attempt had already
+ * run to its end when it was found (its `exit-code` file tells how).
  */
-export class LocalJvmRuntime implements JobRuntime {
-  readonly name = 'local-jvm';
-  private readonly exitListeners: ((jobId: string) => void)[] = [];
-  private readonly state: LocalStreamState;
-  private readonly launcher = new JobLauncher((jobId) => this.exitListeners.forEach((listener) => listener(jobId)));
+export interface LocalHandle {
+  pid: number;
+  processStart: string;
+  workDir: string;
+}
 
-  constructor(private readonly jobsDir: string, private readonly snapshotsDir: string, private readonly settings: LocalJvmSettings) {
+/** What every local JVM runtime of one service shares: the folders, and the helper that starts processes. */
+export class LocalJvmMachine {
+  readonly state: LocalStreamState;
+  private readonly listeners: ((jobId: string, change: JobChange) => void)[] = [];
+  readonly launcher = new JobLauncher((jobId) => this.tell(jobId, 'ended'));
+
+  constructor(readonly jobsDir: string, readonly snapshotsDir: string) {
     this.state = new LocalStreamState(snapshotsDir);
   }
 
-  workDirOf(jobId: string): string {
+  onJobChanged(listener: (jobId: string, change: JobChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  tell(jobId: string, change: JobChange): void {
+    for (const listener of this.listeners) listener(jobId, change);
+  }
+}
+
+/**
+ * Runs each job as a local JVM process in its own folder under `<data>/jobs/<jobId>`. The
+ * process runs in its own session, so it survives the service; it is found again by its pid and
+ * start time, or, if the service died between starting it and recording it, by a marker argument.
+ * Several of these (one per catalog binding with its own settings) share one `LocalJvmMachine`.
+ */
+export class LocalJvmRuntime implements JobRuntime {
+  readonly kind = 'local-jvm';
+  readonly local = true;
+  readonly safetyPollMs: number;
+  private readonly state: LocalStreamState;
+  private readonly launcher: JobLauncher;
+  private readonly jobsDir: string;
+  private readonly snapshotsDir: string;
+
+  constructor(readonly name: string, private readonly machine: LocalJvmMachine, private readonly settings: LocalJvmMachineSettings) {
+    this.state = machine.state;
+    this.launcher = machine.launcher;
+    this.jobsDir = machine.jobsDir;
+    this.snapshotsDir = machine.snapshotsDir;
+    this.safetyPollMs = settings.safetyPollMs;
+  }
+
+  private workDirOf(jobId: string): string {
     return path.join(this.jobsDir, jobId);
   }
 
-  logFile(job: JobLocation): string {
-    return path.join(job.workDir, LOG_FILE);
+  /** The job's folder: from its handle once launched (the one it really runs in), else where it will be. */
+  private folderOf(job: RuntimeJob): string {
+    const recorded = job.handle?.workDir;
+    return typeof recorded === 'string' ? recorded : this.workDirOf(job.jobId);
   }
 
-  onExit(listener: (jobId: string) => void): void {
-    this.exitListeners.push(listener);
+  private logFile(job: RuntimeJob): string {
+    return path.join(this.folderOf(job), LOG_FILE);
   }
 
-  async launch(spec: JobSpec): Promise<ProcessHandle> {
+  log(job: RuntimeJob): JobLog {
+    return fileJobLog(this.logFile(job));
+  }
+
+  onJobChanged(listener: (jobId: string, change: JobChange) => void): void {
+    this.machine.onJobChanged(listener);
+  }
+
+  watch(): void {
+    // The launcher reports every exit of a process it started; nothing to set up per job yet.
+  }
+
+  unwatch(): void {}
+
+  async launch(spec: JobSpec): Promise<JobHandle> {
+    const handle = await this.start(spec);
+    return { ...handle, workDir: this.workDirOf(spec.jobId) };
+  }
+
+  private async start(spec: JobSpec): Promise<Omit<LocalHandle, 'workDir'>> {
     const workDir = this.workDirOf(spec.jobId);
     const env: Record<string, string> = {
       PIPELINE_JOB_ID: spec.jobId,
@@ -58,7 +119,7 @@ export class LocalJvmRuntime implements JobRuntime {
       const spawned = await this.launcher.spawn({
         jobId: spec.jobId,
         command: 'sh',
-        args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, this.settings.java, ...javaArguments(spec, workDir, this.settings)],
+        args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, this.settings.java, ...javaArguments(localSpec(spec), workDir, this.settings)],
         cwd: workDir,
         env,
         logFile: path.join(workDir, LOG_FILE),
@@ -103,38 +164,39 @@ export class LocalJvmRuntime implements JobRuntime {
     };
   }
 
-  /** Starts the launcher helper ahead of the first job. */
-  warmUp(): void {
-    this.launcher.warmUp();
-  }
-
   /** Ends the launcher helper (jobs keep running). */
-  close(): void {
+  async close(): Promise<void> {
     this.launcher.close();
   }
 
-  async observe(job: JobLocation): Promise<ProcessStatus> {
-    if (job.pid === null || job.processStart === null) {
-      // Not recorded as launched: launch() adopts a process an earlier run of the service started.
-      return { status: 'not-launched' };
-    }
-    if (await isSameProcessAlive(job.pid, job.processStart)) return { status: 'alive' };
-    const code = await this.exitCode(job.workDir);
-    return code === null ? { status: 'vanished' } : { status: 'exited', code };
+  async observe(job: RuntimeJob): Promise<ObservedJob> {
+    const { pid, processStart } = processOf(job);
+    if (pid > 0 && await isSameProcessAlive(pid, processStart)) return { state: 'running' };
+    const code = await this.exitCode(this.folderOf(job));
+    return code === null ? { state: 'lost' } : { state: 'finished', exitCode: code };
   }
 
-  async signal(job: JobLocation, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    if (job.pid === null || job.pid <= 0 || job.processStart === null) return;
-    if (!(await isSameProcessAlive(job.pid, job.processStart))) return;
+  /** SIGTERM whether or not the state is kept: a stream job writes its snapshot when it gets one, and a cancel discards it after. */
+  async stop(job: RuntimeJob, _request: StopRequest): Promise<void> {
+    await this.signal(job, 'SIGTERM');
+  }
+
+  async forceStop(job: RuntimeJob): Promise<void> {
+    await this.signal(job, 'SIGKILL');
+  }
+
+  private async signal(job: RuntimeJob, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    const { pid, processStart } = processOf(job);
+    if (pid <= 0 || !(await isSameProcessAlive(pid, processStart))) return;
     try {
       // The wrapper leads its own process group: the JVM gets the signal directly.
-      process.kill(-job.pid, signal);
+      process.kill(-pid, signal);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
   }
 
-  async logTail(job: JobLocation, lines: number): Promise<string> {
+  async logTail(job: RuntimeJob, lines: number): Promise<string> {
     const file = this.logFile(job);
     try {
       const handle = await fs.open(file, 'r');
@@ -162,7 +224,7 @@ export class LocalJvmRuntime implements JobRuntime {
   }
 
   /** The job's wrapper process, if one is running (found by its marker argument). */
-  private async findRunning(jobId: string, attempt: number): Promise<ProcessHandle | null> {
+  private async findRunning(jobId: string, attempt: number): Promise<Omit<LocalHandle, 'workDir'> | null> {
     for (const pid of await findProcessesWithArgument(jobMarker(jobId, attempt))) {
       const info = await procInfo(pid);
       if (!info || info.state === 'Z') continue;
@@ -172,48 +234,62 @@ export class LocalJvmRuntime implements JobRuntime {
     return null;
   }
 
-  snapshotWritten(job: JobLocation, snapshotId: string): Promise<boolean> {
-    return this.state.written(job.workDir, snapshotId);
+  async snapshotStatus(job: RuntimeJob, snapshotId: string): Promise<SnapshotStatus> {
+    return { state: (await this.state.written(this.folderOf(job), snapshotId)) ? 'written' : 'none' };
   }
 
-  keepSnapshot(job: JobLocation, snapshotId: string): Promise<string> {
-    return this.state.keep(job.workDir, snapshotId);
+  keepSnapshot(job: RuntimeJob, snapshotId: string): Promise<string> {
+    return this.state.keep(this.folderOf(job), snapshotId);
   }
 
-  discardSnapshot(job: JobLocation): Promise<void> {
-    return this.state.discard(job.workDir);
+  discardSnapshot(job: RuntimeJob): Promise<void> {
+    return this.state.discard(this.folderOf(job));
   }
 
-  newestCheckpoint(job: JobLocation): Promise<string | null> {
-    return this.state.newestCheckpoint(job.workDir);
+  newestCheckpoint(job: RuntimeJob): Promise<Checkpoint | null> {
+    return this.state.newestCheckpoint(this.folderOf(job));
   }
 
   deleteSnapshot(location: string): Promise<void> {
     return this.state.delete(location);
   }
 
-  async removeJobFolder(job: Pick<JobLocation, 'jobId' | 'workDir'>): Promise<void> {
-    // Only ever the job's own folder under the jobs folder, whatever the row says.
-    if (path.resolve(job.workDir) !== path.resolve(this.workDirOf(job.jobId))) throw new Error(`not the folder of job ${job.jobId}: ${job.workDir}`);
+  async removeJobFiles(job: RuntimeJob): Promise<void> {
+    // Only ever the job's own folder under the jobs folder, whatever the handle says.
     await fs.rm(this.workDirOf(job.jobId), { recursive: true, force: true });
   }
 
-  async folders(): Promise<{ jobs: StoredFolder[]; snapshots: StoredFolder[] }> {
+  /**
+   * Every local runtime shares the machine's folders: the default one (named by its kind) reports
+   * them, so that a binding with settings of its own does not list each folder again.
+   */
+  async leftovers(): Promise<{ jobs: StoredFolder[]; snapshots: StoredFolder[] }> {
+    if (this.name !== this.kind) return { jobs: [], snapshots: [] };
     const [jobs, snapshots] = await Promise.all([foldersIn(this.jobsDir), foldersIn(this.snapshotsDir)]);
     return { jobs, snapshots };
   }
 
-  async removeFolder(kind: 'job' | 'snapshot', id: string): Promise<void> {
+  async removeLeftover(kind: 'job' | 'snapshot', id: string): Promise<void> {
     if (!isIdName(id)) throw new Error(`not a ${kind} id: ${id}`);
     await fs.rm(path.join(kind === 'job' ? this.jobsDir : this.snapshotsDir, id), { recursive: true, force: true });
   }
 
   /** Written aside and renamed, so the job's Log4j2 (monitorInterval) never reads half a file. */
-  async rewriteLogging(job: JobLocation, logging: LoggingConfiguration): Promise<void> {
-    const file = path.join(job.workDir, 'log4j2.xml');
+  async rewriteLogging(job: RuntimeJob, logging: LoggingConfiguration): Promise<void> {
+    const file = path.join(this.folderOf(job), 'log4j2.xml');
     await fs.writeFile(`${file}.tmp`, log4j2Config(logging));
     await fs.rename(`${file}.tmp`, file);
   }
+}
+
+/** The spec with its restore location as the folder the job reads (it is recorded as a URI). */
+const localSpec = (spec: JobSpec): JobSpec => (spec.restoreLocation ? { ...spec, restoreLocation: pathOf(spec.restoreLocation) } : spec);
+
+/** The process a handle names; a job not launched yet has none (pid 0). */
+function processOf(job: RuntimeJob): { pid: number; processStart: string } {
+  const pid = job.handle?.pid;
+  const processStart = job.handle?.processStart;
+  return typeof pid === 'number' && typeof processStart === 'string' ? { pid, processStart } : { pid: 0, processStart: '' };
 }
 
 /** Folder names the service gives (job and snapshot ids, lower case): anything else in there is not ours to remove. */

@@ -1,11 +1,23 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Checkpoint } from '../../domain/reconcile-types.js';
 
 /**
- * Stream state on the local disk (behaviour notes §5). A job's folder holds `checkpoints/`
+ * Where a location the local JVM handed out is on disk: a `file:` URI, or a plain path (what
+ * rows written before locations became URIs hold).
+ */
+export function pathOf(location: string): string {
+  return location.startsWith('file:') ? fileURLToPath(location) : location;
+}
+
+const uriOf = (file: string) => pathToFileURL(file).href;
+
+/**
+ * Stream state on the local disk (README: "Stream state"). A job's folder holds `checkpoints/`
  * (complete checkpoints appear there as sub-folders, atomically) and `snapshot/` (written when
  * the job is stopped for a pause or upgrade). Kept snapshots move to `<data>/snapshots/<id>`:
- * a rename, so keeping even a large state costs no copy.
+ * a rename, so keeping even a large state costs no copy. Locations leave here as `file:` URIs.
  */
 export const CHECKPOINTS = 'checkpoints';
 export const SNAPSHOT = 'snapshot';
@@ -22,10 +34,10 @@ export class LocalStreamState {
   async keep(workDir: string, snapshotId: string): Promise<string> {
     const destination = this.locationOf(snapshotId);
     // Already kept by an earlier try that stopped before the database recorded it.
-    if (await exists(destination)) return destination;
+    if (await exists(destination)) return uriOf(destination);
     await fs.mkdir(this.snapshotsDir, { recursive: true });
     await fs.rename(path.join(workDir, SNAPSHOT), destination);
-    return destination;
+    return uriOf(destination);
   }
 
   async discard(workDir: string): Promise<void> {
@@ -33,7 +45,7 @@ export class LocalStreamState {
   }
 
   /** The newest sub-folder of `checkpoints/` (by modification time, then name); in-progress names start with a dot. */
-  async newestCheckpoint(workDir: string): Promise<string | null> {
+  async newestCheckpoint(workDir: string): Promise<Checkpoint | null> {
     const dir = path.join(workDir, CHECKPOINTS);
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
     let newest: { name: string; mtime: number } | null = null;
@@ -44,12 +56,12 @@ export class LocalStreamState {
       const candidate = { name: entry.name, mtime: stat.mtimeMs };
       if (!newest || candidate.mtime > newest.mtime || (candidate.mtime === newest.mtime && candidate.name > newest.name)) newest = candidate;
     }
-    return newest ? path.join(dir, newest.name) : null;
+    return newest ? { location: uriOf(path.join(dir, newest.name)), name: newest.name } : null;
   }
 
   /** Removes a kept snapshot; only ever inside the snapshot store. */
   async delete(location: string): Promise<void> {
-    const resolved = path.resolve(location);
+    const resolved = path.resolve(pathOf(location));
     if (path.dirname(resolved) !== path.resolve(this.snapshotsDir)) throw new Error(`not a kept snapshot: ${location}`);
     await fs.rm(resolved, { recursive: true, force: true });
   }
