@@ -8,7 +8,8 @@ import { CONSOLE_PATH } from './http/console/paths.js';
 import { buildApp, type App } from './http/app.js';
 import { loadRuntimeCatalog } from './runtime-catalog-file.js';
 import type { Services } from './services.js';
-import { migrate, openDatabase, pendingMigrations, type Database } from './store/database.js';
+import { migrate, openDatabase, pendingMigrations, type Database, type Db } from './store/database.js';
+import { jobFilesPublisher } from './engine/job-files.js';
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { createRuntimeRegistry } from './runtimes/registry.js';
@@ -75,15 +76,19 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
   // Early: the local JVM's launcher helper is forked while this process is still small.
+  // The store opens after the runtimes are built; remote runtimes publish job files only later, once it is open.
+  let storeForJobFiles: Db | undefined;
   const runtimes = createRuntimeRegistry(catalog, {
     dataDir: config.dataDir,
     localJvm: config.localJvm,
     warn: (message, error) => console.warn(message, error ?? ''),
+    jobFiles: jobFilesPublisher(() => storeForJobFiles!, () => config.publicUrl, () => new Date()),
   });
   const verifier = await createVerifier(config);
   const tokenIssuer = await createTokenIssuer(config);
   const database = await openDatabase(config);
   await migrate(database);
+  storeForJobFiles = database.db;
   const packagesDir = path.join(config.dataDir, 'packages');
   await fs.mkdir(packagesDir, { recursive: true });
 
@@ -110,6 +115,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     templateCreated: (id) => checker.check(id),
     operationAccepted: () => reconciler?.wake({ claim: true }),
     jobLog: (job) => runtimes.forJob(job)?.log(runtimeJobOf(job)) ?? null,
+    jobPage: (job) => runtimes.forJob(job)?.jobPageUrl?.(runtimeJobOf(job)) ?? null,
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
     tokenIssuer,
   };

@@ -1,5 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { RuntimeBinding } from '../domain/runtime-catalog.js';
+import type { ResourceProfile, RuntimeBinding } from '../domain/runtime-catalog.js';
+import { createFlinkRuntime, FlinkBinding } from './flink/create.js';
+import type { JobFilesPublisher } from './flink/job-files.js';
 import { LocalJvmBinding } from './local-jvm/settings.js';
 import { createLocalJvmRuntime } from './local-jvm/create.js';
 import type { JobRuntime, RuntimeKindName } from './runtime.js';
@@ -18,6 +20,10 @@ export interface RuntimeContext {
   shared<T>(key: string, make: () => T): T;
   /** Where a runtime reports trouble it recovers from by itself (a cluster not reachable yet). */
   warn(message: string, error?: unknown): void;
+  /** Serves a remote job's files to it while it starts (absent: no remote runtime can be built). */
+  jobFiles?: JobFilesPublisher;
+  /** The catalog's resource profiles (a remote runtime maps a cluster configuration with them). */
+  resourceProfiles?: ResourceProfile[];
 }
 
 /** A runtime kind: the settings a catalog binding of it takes, and how to build one. */
@@ -31,4 +37,5 @@ export interface RuntimeKindDefinition {
 /** Every runtime kind of this build. A new kind is one entry here and its own folder. */
 export const RUNTIME_KINDS: RuntimeKindDefinition[] = [
   { kind: 'local-jvm', settings: LocalJvmBinding, create: createLocalJvmRuntime },
+  { kind: 'flink', settings: FlinkBinding, create: createFlinkRuntime },
 ];

@@ -61,7 +61,7 @@ export function createRuntimeRegistry(catalog: RuntimeCatalog, context: Registry
   const build = (name: string, binding: RuntimeContext['binding']) => {
     const definition = RUNTIME_KINDS.find((k) => k.kind === binding.kind);
     if (!definition) throw new Error(`runtime kind "${binding.kind}" is not part of this build`);
-    return definition.create({ ...context, name, binding, shared });
+    return definition.create({ resourceProfiles: catalog.availableResourceProfiles, ...context, name, binding, shared });
   };
   const fallback = build(DEFAULT_BINDING.kind, DEFAULT_BINDING);
   const bound = Object.entries(catalog.runtimeBindings ?? {}).map(([environment, binding]) => ({

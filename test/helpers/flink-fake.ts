@@ -68,6 +68,7 @@ export async function startFakeJobManager(options: FakeJobManagerOptions = {}) {
     job: async (id: string) => (await control<FakeJobRecord[]>('GET', '/jobs')).find((j) => j.id === id),
     jars: () => control<{ id: string; name: string }[]>('GET', '/jars'),
     calls: () => control<FakeCalls>('GET', '/calls'),
+    disposed: () => control<string[]>('GET', '/disposed'),
     resetCalls: () => control('POST', '/calls/reset'),
     failJob: (id: string, failure: { exceptionName?: string; message?: string; restart?: boolean }) => control('POST', `/jobs/${id}/fail`, failure),
     finishJob: (id: string) => control('POST', `/jobs/${id}/finish`),

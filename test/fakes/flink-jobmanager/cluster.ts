@@ -36,6 +36,8 @@ export class FakeCluster {
   readonly jobs = new Map<string, FakeJob>();
   private readonly triggers = new Map<string, SavepointTrigger>();
   private readonly uploadDir = `/tmp/flink-web-${crypto.randomUUID()}/flink-web-upload`;
+  /** Savepoints Flink was asked to dispose of (POST /savepoint-disposal), in order. */
+  readonly disposed: string[] = [];
   /** Set by a test: the next stop or savepoint of this job (or any, '*') fails with this message. */
   readonly savepointFailures = new Map<string, string>();
   /** Set by a test: the next run of this entry class fails in its main() with this message. */
@@ -108,6 +110,7 @@ export class FakeCluster {
       restoredAt: body.savepointPath ? now : null,
       exceptions: [],
       restarts: 0,
+      savepoints: [],
     };
     this.jobs.set(jobId, job);
     return { jobid: jobId };
@@ -210,8 +213,14 @@ export class FakeCluster {
     trigger.completedAt = now;
     if (trigger.failure !== null) return;
     trigger.location = `${trigger.targetDirectory}/savepoint-${trigger.jobId.slice(0, 6)}-${hex(6)}`;
+    this.job(trigger.jobId).savepoints.push(trigger.location);
     // Stop-with-savepoint ends the job as FINISHED (drained or not).
     if (trigger.stop) enterState(this.job(trigger.jobId), 'FINISHED', now);
+  }
+
+  dispose(path: string): { 'request-id': string } {
+    this.disposed.push(path);
+    return { 'request-id': hex(16) };
   }
 
   overview(now: number) {

@@ -20,6 +20,7 @@ export function controlHandler({ cluster, calls, rest }: ControlDeps) {
   const actions: Record<string, (body: Body, id?: string) => unknown> = {
     'GET /jobs': () => [...cluster.jobs.values()],
     'GET /jars': () => [...cluster.jars.values()],
+    'GET /disposed': () => cluster.disposed,
     'GET /calls': () => ({ total: calls.total, handleMs: calls.handleMs, byRoute: calls.byRoute, byJob: calls.byJob }),
     'POST /calls/reset': () => calls.reset(),
     'GET /health': () => ({ restUp: rest.up }),

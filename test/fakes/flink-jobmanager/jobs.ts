@@ -41,6 +41,8 @@ export interface FakeJob {
   restoredAt: number | null;
   exceptions: RootException[];
   restarts: number;
+  /** Savepoints completed for this job (by a stop or a trigger), newest last. */
+  savepoints: string[];
 }
 
 export const hex = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
@@ -108,7 +110,10 @@ export function checkpointStatistics(job: FakeJob, now: number, clusterCheckpoin
     summary: { state_size: stats, end_to_end_duration: stats, checkpointed_size: stats, processed_data: stats, persisted_data: stats },
     latest: {
       completed: completed > 0 ? checkpointEntry(job, completed, dir, false, at(completed)) : null,
-      savepoint: null,
+      savepoint: job.savepoints.length === 0 ? null : {
+        ...checkpointEntry(job, completed + job.savepoints.length, dir, true, job.endTime > 0 ? job.endTime : now),
+        external_path: job.savepoints[job.savepoints.length - 1],
+      },
       failed: null,
       restored: job.restoredAt === null ? null : {
         id: 0,

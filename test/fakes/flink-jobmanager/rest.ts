@@ -106,6 +106,12 @@ function routes(cluster: FakeCluster): [string, string, Handler][] {
       }, type);
       return { status: 202, body: answer };
     }],
+    ['POST', '/savepoint-disposal', (_, r) => {
+      const body = jsonObject(r.body, 'SavepointDisposalRequest', ['savepoint-path']);
+      const path = optionalString(body['savepoint-path'], 'SavepointDisposalRequest');
+      if (!path) throw handlerError(400, 'Savepoint path must not be null.', 'savepoints.SavepointDisposalHandlers');
+      return ok(cluster.dispose(path));
+    }],
     ['GET', '/jobs/:jobid/savepoints/:triggerid', (p, r) => ok(cluster.savepointStatus(p.jobid, p.triggerid, r.now))],
   ];
 }
