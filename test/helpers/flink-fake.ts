@@ -25,6 +25,8 @@ export interface FakeJobRecord {
   jarId: string;
   entryClass: string | null;
   programArgsList: string[];
+  fetchedFiles: Record<string, string>;
+  savepoints: string[];
   parallelism: number | null;
   savepointPath: string | null;
   restoreMode: string | null;

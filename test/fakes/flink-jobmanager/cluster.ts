@@ -71,7 +71,7 @@ export class FakeCluster {
     this.jars.clear();
   }
 
-  run(jarId: string, rawBody: string, now: number): { jobid: string } {
+  async run(jarId: string, rawBody: string, now: number): Promise<{ jobid: string }> {
     const body = checkRunBody(rawBody, this.major, Number(this.options.flinkVersion.split('.')[1]));
     if (!this.jars.has(jarId)) {
       throw handlerError(400, `Jar file ${this.uploadDir}/${jarId} does not exist`, 'JarRunHandler');
@@ -88,12 +88,29 @@ export class FakeCluster {
       this.mainFailures.delete('*');
       throw handlerError(400, `org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: ${mainFailure}`, 'JarRunHandler');
     }
+    // The job's main() runs here, inside the request, as on a real JobManager: a Sluice job
+    // reads its files from the URLs in its arguments (`--<file name> <url>`).
+    const programArgsList = body.programArgsList ?? (body.programArgs ? body.programArgs.split(/\s+/).filter(Boolean) : []);
+    const fetchedFiles: Record<string, string> = {};
+    for (let i = 0; i + 1 < programArgsList.length; i++) {
+      const [flag, value] = [programArgsList[i], programArgsList[i + 1]];
+      if (!flag.startsWith('--') || !/^https?:\/\//.test(value)) continue;
+      const res = await fetch(value, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => e);
+      if (res instanceof Error || !res.ok) {
+        throw handlerError(400, `org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: cannot read ${flag.slice(2)}: ${res instanceof Error ? res.message : `HTTP ${res.status}`}`, 'JarRunHandler');
+      }
+      fetchedFiles[flag.slice(2)] = await res.text();
+    }
+    if (this.jobs.has(jobId)) {
+      throw handlerError(400, `org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted. JobID: ${jobId}`, 'JarRunHandler');
+    }
     const job: FakeJob = {
       id: jobId,
       name: entryClass ?? this.jars.get(jarId)!.name,
       jarId,
       entryClass,
-      programArgsList: body.programArgsList ?? (body.programArgs ? body.programArgs.split(/\s+/).filter(Boolean) : []),
+      programArgsList,
+      fetchedFiles,
       parallelism: body.parallelism ?? null,
       savepointPath: body.savepointPath ?? null,
       allowNonRestoredState: body.allowNonRestoredState ?? false,

@@ -22,6 +22,8 @@ export interface FakeJob {
   jarId: string;
   entryClass: string | null;
   programArgsList: string[];
+  /** What main() read from the URLs in its arguments, by argument name. */
+  fetchedFiles: Record<string, string>;
   parallelism: number | null;
   savepointPath: string | null;
   allowNonRestoredState: boolean;

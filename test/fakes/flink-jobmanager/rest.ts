@@ -27,7 +27,7 @@ export class CallLog {
 }
 
 interface Answer { status: number; body?: unknown }
-type Handler = (params: Record<string, string>, request: { query: URLSearchParams; body: Buffer; contentType?: string; now: number; address: string }) => Answer;
+type Handler = (params: Record<string, string>, request: { query: URLSearchParams; body: Buffer; contentType?: string; now: number; address: string }) => Answer | Promise<Answer>;
 
 const ok = (body: unknown): Answer => ({ status: 200, body });
 
@@ -74,7 +74,7 @@ function routes(cluster: FakeCluster): [string, string, Handler][] {
       cluster.deleteJar(p.jarid);
       return ok({});
     }],
-    ['POST', '/jars/:jarid/run', (p, r) => ok(cluster.run(p.jarid, r.body.toString('utf8'), r.now))],
+    ['POST', '/jars/:jarid/run', async (p, r) => ok(await cluster.run(p.jarid, r.body.toString('utf8'), r.now))],
     ['GET', '/jobs', () => ok({ jobs: [...cluster.jobs.values()].map((j) => ({ id: j.id, status: j.state })) })],
     ['GET', '/jobs/overview', (_, r) => ok({
       jobs: [...cluster.jobs.values()].map((j) => ({
@@ -143,7 +143,7 @@ export function restHandler(cluster: FakeCluster, auth: Auth, calls: CallLog) {
   return (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const started = process.hrtime.bigint();
       const url = new URL(req.url ?? '/', 'http://fake');
       const path = url.pathname.replace(/^\/v1(?=\/)/, '').replace(/\/$/, '') || '/';
@@ -169,7 +169,7 @@ export function restHandler(cluster: FakeCluster, auth: Auth, calls: CallLog) {
             throw handlerError(400, `Bad request, could not parse parameters: Cannot resolve path parameter (${name}) from value "${value}".`, 'AbstractHandler');
           }
         }
-        answer = route.handler(params, {
+        answer = await route.handler(params, {
           query: url.searchParams, body: Buffer.concat(chunks), contentType: req.headers['content-type'],
           now: Date.now(), address: `http://${req.headers.host ?? 'localhost'}`,
         });
