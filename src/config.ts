@@ -218,6 +218,22 @@ function checkEngine(engine: EngineConfig): EngineConfig {
   return engine;
 }
 
+/**
+ * HS256 with a key shorter than its 32-byte hash lets anyone holding one token guess the key
+ * offline, then sign tokens for any realm: a short SLUICE_JWT_SECRET is refused, not warned
+ * about. (The generated secret of the embedded default is 32 random bytes.)
+ */
+export const MIN_JWT_SECRET_BYTES = 32;
+
+function jwtSecretFrom(env: Env): string | undefined {
+  const secret = env.SLUICE_JWT_SECRET || undefined;
+  const bytes = secret === undefined ? 0 : Buffer.byteLength(secret, 'utf8');
+  if (secret !== undefined && bytes < MIN_JWT_SECRET_BYTES) {
+    throw new Error(`SLUICE_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes, got ${bytes}: generate one with "openssl rand -base64 32"`);
+  }
+  return secret;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.SLUICE_LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -231,7 +247,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.SLUICE_DATA_DIR || './.sluice'),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: schemaFrom(env),
-    jwtSecret: env.SLUICE_JWT_SECRET || undefined,
+    jwtSecret: jwtSecretFrom(env),
     jwksUrl: urlFrom(env, 'SLUICE_JWKS_URL'),
     realm: env.SLUICE_REALM || 'local',
     maxPackageBytes: intFrom(env, 'SLUICE_MAX_PACKAGE_BYTES', 500 * 1024 * 1024, { min: 1, max: Number.MAX_SAFE_INTEGER }),

@@ -47,6 +47,21 @@ export function integer(value: string, option: string, min = -1): number {
   return Number(value);
 }
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/**
+ * A token lifetime (`30m`, `12h`, `7d`) in seconds. Only a positive amount is a lifetime: jose
+ * would read `-5h` as "expired five hours ago" and sign a token no server accepts.
+ */
+export function lifetimeSeconds(text: string, option = '--expires'): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/i.exec(text);
+  const seconds = match ? Math.round(Number(match[1]) * UNIT_SECONDS[match[2].toLowerCase()]) : NaN;
+  if (!(seconds > 0)) {
+    throw new UsageError(`${option} must be a positive duration: a number and s, m, h, d or w (30m, 12h, 7d), got "${text}"`);
+  }
+  return seconds;
+}
+
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { resolveSecret, signToken } from '../auth/verifier.js';
 import { startServer } from '../server.js';
+import { lifetimeSeconds } from './arguments.js';
 import { registerClientCommands } from './commands.js';
+import { exitCodeOf } from './errors.js';
 
 const program = new Command();
 program.name('sluice').description('Self-hostable Pipeline API v2 service');
@@ -34,8 +36,9 @@ program
   .option('--subject <sub>', 'user id (sub claim)', 'local-user')
   .option('--role <role...>', 'roles claim', ['OrgAdmin'])
   .option('--scope <projectHrn>', 'project scope claim')
-  .option('--expires <duration>', 'lifetime, e.g. 12h, 30d', '12h')
+  .option('--expires <duration>', 'lifetime: a positive number and s, m, h, d or w (12h, 30d)', '12h')
   .action(async (options: { realm?: string; subject: string; role: string[]; scope?: string; expires: string }) => {
+    const expiresIn = lifetimeSeconds(options.expires);
     const config = loadConfig();
     if (config.jwksUrl && !config.jwtSecret) {
       throw new Error('SLUICE_JWKS_URL is set: tokens come from your identity provider, not from sluice.');
@@ -46,7 +49,7 @@ program
       realm: options.realm ?? config.realm,
       roles: options.role,
       scope: options.scope,
-      expiresIn: options.expires,
+      expiresIn,
     });
     process.stdout.write(`${token}\n`);
   });
@@ -55,5 +58,5 @@ registerClientCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(exitCodeOf(error));
 });

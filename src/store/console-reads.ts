@@ -109,12 +109,12 @@ export async function snapshotsOfVersion(db: Db, versionId: string, limit: numbe
     .execute();
 }
 
-/** The realm's packages, newest first (packages belong to a realm, not to a project). */
-export async function recentPackages(db: Db, realm: string, limit: number) {
+/** The owner's packages, newest first. */
+export async function recentPackages(db: Db, owner: Owner, limit: number) {
   return db
     .selectFrom('packages')
     .select(['id', 'fileName', 'mainClass', 'entryPoints', 'sizeBytes', 'created'])
-    .where('realm', '=', realm)
+    .where(visibleTo(owner))
     .orderBy('created', 'desc')
     .limit(limit)
     .execute();

@@ -19,6 +19,7 @@ import * as m0006 from './migrations/0006_trigger_scale.js';
 import * as m0007 from './migrations/0007_stream_state.js';
 import * as m0008 from './migrations/0008_job_folders.js';
 import * as m0009 from './migrations/0009_runtime_handle.js';
+import * as m0010 from './migrations/0010_package_home.js';
 import * as m0011 from './migrations/0011_apps.js';
 import * as m0013 from './migrations/0013_console.js';
 import * as m0012 from './migrations/0012_events_webhooks.js';
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '0007_stream_state': m0007,
   '0008_job_folders': m0008,
   '0009_runtime_handle': m0009,
+  '0010_package_home': m0010,
   '0011_apps': m0011,
   '0013_console': m0013,
   '0012_events_webhooks': m0012,

@@ -15,6 +15,8 @@ export type Json<T> = ColumnType<T, string, string>;
 export interface PackagesTable {
   id: string;
   realm: string;
+  /** The project of the token that uploaded it (migration 0010), or null: see store/visibility.ts. */
+  home: string | null;
   fileName: string;
   mainClass: string | null;
   entryPoints: Json<string[]>;

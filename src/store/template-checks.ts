@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 
 /** SQL for the engine's template check: which templates wait, what they name, how it ended. */
@@ -15,7 +16,9 @@ export interface TemplateToCheck {
 export async function templateToCheck(db: Db, templateId: string): Promise<TemplateToCheck | undefined> {
   const row = await db
     .selectFrom('pipelineTemplates as t')
-    .leftJoin('packages as p', (join) => join.onRef('p.id', '=', 't.packageId').onRef('p.realm', '=', 't.realm'))
+    // The package must be the template's own: same realm and same project (store/visibility.ts).
+    .leftJoin('packages as p', (join) => join.onRef('p.id', '=', 't.packageId').onRef('p.realm', '=', 't.realm')
+      .on(sql<boolean>`p.home is not distinct from t.home`))
     .select(['t.entryPointClassName', 'p.classNames'])
     .where('t.id', '=', templateId)
     .where('t.state', '=', 'creating')

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { before, it } from 'node:test';
 import { buildJar, EMPTY_ZIP, multipartWith } from '../helpers/jars.js';
-import { describeOnStores } from '../helpers/suite.js';
+import { describeOnStores, REALM } from '../helpers/suite.js';
+import { waitFor } from '../helpers/wait.js';
 
 const LIMIT = 256 * 1024;
 
@@ -76,6 +77,35 @@ describeOnStores('packages', (ctx) => {
     const res = await upload(goodJar, '');
     assert.equal(res.status, 400, JSON.stringify(res.body));
     assert.equal(res.body.message, 'The file name is missing: the uploaded part has no filename.');
+  });
+
+  it('keeps a project\'s package to that project, as pipelines and templates', async () => {
+    const projectA = ctx.as(await ctx.tokenFor({ realm: REALM, scope: 'hrn:here:authorization::realm-a:project/a' }));
+    const projectB = ctx.as(await ctx.tokenFor({ realm: REALM, scope: 'hrn:here:authorization::realm-a:project/b' }));
+    const uploaded = await projectA('POST', '/v2/packages', { rawBody: multipartWith('jarPackage', 'a.jar', goodJar) });
+    assert.equal(uploaded.status, 201, uploaded.text);
+    const id = uploaded.body.id;
+    assert.equal((await projectA('GET', `/sluice/v1/packages/${id}`)).status, 200);
+    assert.equal((await projectB('GET', `/sluice/v1/packages/${id}`)).status, 404);
+    assert.equal((await ctx.api('GET', `/sluice/v1/packages/${id}`)).status, 404, 'an unscoped token sees no project\'s package');
+    assert.ok(!(await projectB('GET', '/sluice/v1/packages')).body.some((p: { id: string }) => p.id === id));
+
+    const template = { packageId: id, entryPointClassName: 'com.example.WordCount', runtimeEnvironment: 'batch-3.0.0', inputCatalogIds: [],
+      defaultClusterConfiguration: { workers: 1, workerUnits: 1, supervisorUnits: 1 } };
+    const onOther = await projectB('POST', '/v2/templates', { body: { ...template, name: 'on-a-package-of-a' } });
+    assert.equal(onOther.status, 201, onOther.text);
+    const failed = await waitFor(async () => {
+      const t = (await projectB('GET', `/v2/templates/${onOther.body.id}`)).body;
+      return t.state === 'creating' ? undefined : t;
+    }, { what: 'the template check' });
+    assert.equal(failed.state, 'creation_failed');
+    assert.match(failed.stateMessage, /package of this template does not exist/);
+    const onOwn = await projectA('POST', '/v2/templates', { body: { ...template, name: 'on-its-own-package' } });
+    const created = await waitFor(async () => {
+      const t = (await projectA('GET', `/v2/templates/${onOwn.body.id}`)).body;
+      return t.state === 'creating' ? undefined : t;
+    }, { what: 'the template check' });
+    assert.equal(created.state, 'created');
   });
 
   it('needs a token', async () => {

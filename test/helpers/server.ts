@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { signToken, type TokenRequest } from '../../src/auth/verifier.js';
+import { assertNoSecretsIn, rememberDatabasePassword, rememberSecret, rememberSecretsIn } from './secrets.js';
 
 /** The two stores every API test runs on. */
 export type StoreKind = 'pglite' | 'postgres';
@@ -105,8 +106,11 @@ function serverEnv(store: Store, extraEnv: Record<string, string | undefined>): 
  * `extraEnv` overrides the defaults; `{ SLUICE_JWT_SECRET: undefined }` starts it without one.
  */
 export async function startTestServer(store: Store, extraEnv: Record<string, string | undefined> = {}): Promise<TestServer> {
+  const env = serverEnv(store, extraEnv);
+  for (const name of ['SLUICE_JWT_SECRET', 'SLUICE_METRICS_TOKEN', 'SLUICE_METADATA_TOKEN']) rememberSecret(env[name]);
+  rememberDatabasePassword(env.DATABASE_URL);
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: serverEnv(store, extraEnv),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -132,10 +136,12 @@ export async function startTestServer(store: Store, extraEnv: Record<string, str
     url,
     process: child,
     output: () => output,
+    /** Stops the server, then fails (the test or hook that stops it) if its output holds a token or a secret. */
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      return exited;
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      assertNoSecretsIn(output, `the output of the server at ${url}`);
+      return code;
     },
   };
 }
@@ -146,7 +152,7 @@ export interface Caller {
 }
 
 export async function tokenFor(request: Partial<TokenRequest> & { realm: string }): Promise<string> {
-  return signToken(new TextEncoder().encode(TEST_SECRET), { subject: 'user-1', ...request });
+  return rememberSecret(await signToken(new TextEncoder().encode(TEST_SECRET), { subject: 'user-1', ...request }));
 }
 
 export interface ApiResponse<T = any> {
@@ -169,15 +175,18 @@ export function client(baseUrl: string, defaultToken?: string) {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? defaultToken : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
+    rememberSecret(headers.authorization?.replace(/^\S+\s+/, ''));
     let body: BodyInit | undefined = options.rawBody;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
+      rememberSecretsIn(options.body);
     }
     const response = await fetch(baseUrl + urlPath, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = undefined;
     if (text && (response.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+    rememberSecretsIn(parsed);
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   };
 }

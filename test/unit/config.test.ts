@@ -80,7 +80,7 @@ describe('loadConfig', () => {
     [{ SLUICE_DATABASE_SCHEMA: 't_abc_12' }, { databaseSchema: 't_abc_12' }],
     [{ SLUICE_DATABASE_SCHEMA: '_x' }, { databaseSchema: '_x' }],
     [{ SLUICE_DATABASE_SCHEMA: 's'.repeat(63) }, { databaseSchema: 's'.repeat(63) }],
-    [{ SLUICE_JWT_SECRET: 'k' }, { jwtSecret: 'k' }],
+    [{ SLUICE_JWT_SECRET: 'k'.repeat(32) }, { jwtSecret: 'k'.repeat(32) }],
     [{ SLUICE_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' }, { jwksUrl: 'https://id.example.com/.well-known/jwks.json' }],
     [{ SLUICE_REALM: 'olp-1234' }, { realm: 'olp-1234' }],
     [{ SLUICE_MAX_PACKAGE_BYTES: '1048576' }, { maxPackageBytes: 1048576 }],
@@ -110,6 +110,8 @@ describe('loadConfig', () => {
   // [variables, the message, which must name the variable]
   const refused: [Record<string, string>, RegExp][] = [
     [{ PORT: 'http' }, /^PORT must be a whole number from 0 to 65535, got "http"$/],
+    [{ SLUICE_JWT_SECRET: 'k' }, /^SLUICE_JWT_SECRET must be at least 32 bytes, got 1/],
+    [{ SLUICE_JWT_SECRET: 'x'.repeat(31) }, /^SLUICE_JWT_SECRET must be at least 32 bytes, got 31/],
     [{ PORT: '-1' }, /^PORT must be a whole number/],
     [{ PORT: '80.5' }, /^PORT must be a whole number/],
     [{ PORT: '8080.0' }, /^PORT must be a whole number/],

@@ -93,7 +93,7 @@ export function consoleViewRoutes(app: TypedApp, services: Services): void {
   });
 
   app.get(`${prefix}/packages`, { schema: hide }, async (request, reply) => {
-    const rows = await recentPackages(services.db, principal(request).realm, 200);
+    const rows = await recentPackages(services.db, ownerOf(principal(request)), 200);
     return sendJsonWithEtag(request, reply, JSON.stringify(rows.map((row) => ({
       id: row.id, fileName: row.fileName, mainClass: row.mainClass ?? undefined, entryPoints: row.entryPoints, sizeBytes: row.sizeBytes, created: iso(row.created),
     }))));

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { notFound } from '../../domain/errors.js';
 import { isUuid } from '../../domain/hrn.js';
 import type { Services } from '../../services.js';
+import { ownerOf } from '../../domain/owner.js';
 import { findPackage, listPackages } from '../../store/packages.js';
 import type { PackageRow } from '../../store/schema.js';
 import { principal } from '../auth-hook.js';
@@ -40,13 +41,13 @@ export function packageReadRoutes(app: TypedApp, services: Services): void {
       querystring: Type.Object({ sha256: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })) }),
       response: { 200: Type.Array(PackageInfo), ...errors(400) },
     },
-  }, async (request) => (await listPackages(services.db, principal(request).realm, request.query.sha256)).map(present));
+  }, async (request) => (await listPackages(services.db, ownerOf(principal(request)), request.query.sha256)).map(present));
 
   app.get('/sluice/v1/packages/:packageId', {
     schema: { tags, summary: 'Get a package', params: Type.Object({ packageId: Type.String({ maxLength: 200 }) }), response: { 200: PackageInfo, ...errors(404) } },
   }, async (request) => {
     const { packageId } = request.params;
-    const row = isUuid(packageId) ? await findPackage(services.db, principal(request).realm, packageId.toLowerCase()) : undefined;
+    const row = isUuid(packageId) ? await findPackage(services.db, ownerOf(principal(request)), packageId.toLowerCase()) : undefined;
     if (!row) throw notFound('Package', packageId);
     return present(row);
   });

@@ -4,6 +4,7 @@ import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../domain/
 import { storeUploadedJar } from '../../packages/upload.js';
 import type { Services } from '../../services.js';
 import { insertPackage } from '../../store/packages.js';
+import { ownerOf } from '../../domain/owner.js';
 import { principal } from '../auth-hook.js';
 import { compact } from '../present.js';
 import { errors } from '../schemas/common.js';
@@ -45,6 +46,7 @@ export function packageRoutes(app: TypedApp, services: Services): void {
       const row = await insertPackage(services.db, {
         id: jar.id,
         realm: caller.realm,
+        home: ownerOf(caller).home,
         fileName: jar.fileName,
         mainClass: jar.facts.mainClass,
         entryPoints: jar.facts.entryPoints,
