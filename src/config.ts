@@ -148,7 +148,7 @@ function engineFrom(env: Env): EngineConfig {
   return {
     replicaId: env.SLUICE_REPLICA_ID || os.hostname(),
     tickMs: ms('SLUICE_ENGINE_TICK_MS', 500),
-    leaseMs: ms('SLUICE_OPERATION_LEASE_MS', 60_000),
+    leaseMs: ms('SLUICE_OPERATION_LEASE_MS', 30_000),
     operationTimeoutMs: ms('SLUICE_OPERATION_TIMEOUT_MS', 120_000),
     stopGraceMs: ms('SLUICE_STOP_GRACE_MS', 10_000),
     startTimeoutMs: ms('SLUICE_JOB_START_TIMEOUT_MS', 60_000),

@@ -133,7 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     source,
     runtimes,
     clock,
-    settings: { replicaId: config.engine.replicaId, pollMs: config.engine.catalogPollMs, startTimeoutMs: config.engine.startTimeoutMs },
+    settings: { replicaId: config.engine.replicaId, pollMs: config.engine.catalogPollMs, startTimeoutMs: config.engine.startTimeoutMs, leaseMs: config.engine.leaseMs },
     log: app.log,
     jobCreated: () => reconciler?.wake(),
   });

@@ -1,3 +1,4 @@
+import type { NewEvent } from './events.js';
 import type { ServiceOperation, UserOperation, VersionKind, VersionState } from './state-machine.js';
 
 /** What the engine observed about one version, for `decide`. Plain data: no I/O behind it. */
@@ -146,6 +147,11 @@ export interface Plan {
     afterJob?: { then: 'ready' | 'upgrade'; targetId?: string } | null;
     /** paused stream: resume from the snapshot this plan takes. */
     resumeFromNewSnapshot?: boolean;
+    // Filled by `completePlan` (plan-writes.ts), never by a decision: undefined leaves a column as it is.
+    /** The snapshot (id) a paused version resumes from; null: none. */
+    resumeSnapshot?: string | null;
+    lastCronTick?: Date | null;
+    nextJobAttempt?: null;
   };
   /** upgrade of a stream version: the target starts running (with `createJob.forVersion`); the operation settles once its job runs. */
   startTarget?: string;
@@ -154,6 +160,11 @@ export interface Plan {
   operation?: { state: 'succeeded' | 'failed'; message: string };
   serviceOperation?: { type: ServiceOperation; message: string };
   action?: JobAction;
+  /**
+   * Events (domain/events.ts) this step makes, appended to the event log in the same
+   * transaction as the rest of the plan, so a reader never sees one without the other.
+   */
+  events?: NewEvent[];
 }
 
 export interface ReconcileSettings {

@@ -5,12 +5,13 @@ import type { CatalogVersionSource } from '../catalogs/source.js';
 import { asError } from '../domain/errors.js';
 import { resolve } from '../domain/version-resolver.js';
 import { decide, launchFailure } from '../domain/reconcile.js';
+import { completePlan } from '../domain/plan-writes.js';
 import type { Plan, ReconcileSettings } from '../domain/reconcile-types.js';
 import type { RuntimeRegistry } from '../runtimes/registry.js';
 import type { JobHandle, JobRuntime } from '../runtimes/runtime.js';
 import { applyPlan, recordHandle, recordLaunch, type Applied, type KeptSnapshotRecord } from '../store/apply-plan.js';
 import type { Db } from '../store/database.js';
-import { claimOperations, renewLeases } from '../store/operations.js';
+import { claimOperations, renewLeases, takeOverJobs } from '../store/operations.js';
 import { loadVersionWorld, versionsToReconcile, type VersionWorld } from '../store/version-world.js';
 import { buildJobSpec, pinnedVersionsOf } from './job-spec.js';
 import { loggingText, toObservation } from './observation.js';
@@ -130,15 +131,24 @@ export class Reconciler {
     const { db, settings, now } = this.deps;
     const at = now();
     const targets = new Set(due.versions);
-    if (due.claim) {
-      for (const claimed of await claimOperations(db, settings.replicaId, at, settings.leaseMs, 50)) targets.add(claimed.versionId);
-    }
-    // New claims carry a whole lease; the others are renewed long before theirs runs out, not at every pass.
+    // New claims carry a whole lease; the others are renewed long before theirs runs out, not at
+    // every pass. Remote jobs whose holder stopped renewing are taken over at the same cadence,
+    // before claiming, so that their pending operations are claimable in this very pass.
+    let all = due.all;
+    let claim = due.claim;
     if (Math.abs(at.getTime() - this.leasesRenewedAt) >= settings.leaseMs / 4) {
       await renewLeases(db, settings.replicaId, at, settings.leaseMs);
+      const taken = await takeOverJobs(db, settings.replicaId, at, settings.leaseMs);
+      if (taken.length > 0) {
+        this.deps.log.info({ jobIds: taken }, 'engine: took over remote jobs whose replica stopped renewing their lease');
+        all = claim = true;
+      }
       this.leasesRenewedAt = at.getTime();
     }
-    const versions = due.all ? new Set([...targets, ...await versionsToReconcile(db, settings.replicaId)]) : targets;
+    if (claim) {
+      for (const claimed of await claimOperations(db, settings.replicaId, at, settings.leaseMs, 50)) targets.add(claimed.versionId);
+    }
+    const versions = all ? new Set([...targets, ...await versionsToReconcile(db, settings.replicaId)]) : targets;
     await Promise.all([...versions].map((id) => this.reconcile(id)));
   }
 
@@ -155,8 +165,10 @@ export class Reconciler {
       const runtime = world.job && this.runtimeOf(world.job);
       if (world.job && !runtime) return;
       const seen = runtime ? await observeJob(db, runtime, world, this.deps.now(), settings.restartWindowMs) : {};
-      const plan = decide(toObservation(world, this.deps.now(), seen), settings);
-      if (!plan) return;
+      const observation = toObservation(world, this.deps.now(), seen);
+      const decided = decide(observation, settings);
+      if (!decided) return;
+      const plan = completePlan(observation, decided);
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
       known = await this.act(world, plan);
       // Ended: its exit (if the launcher reports one) needs no mapping any more.
@@ -237,11 +249,13 @@ export class Reconciler {
       const restore = plan.createJob.restore === 'new-snapshot' ? undefined : plan.createJob.restore;
       // An upgrade's job runs the target version: its template's environment picks the runtime.
       const environment = plan.createJob.forVersion ? world.upgradeTarget?.runtimeEnvironment ?? world.template.runtimeEnvironment : world.template.runtimeEnvironment;
+      const runtimeOfJob = runtimes.forEnvironment(environment);
       newJob = {
         id,
         versionId: plan.createJob.forVersion ?? world.version.id,
-        runtime: runtimes.forEnvironment(environment).name,
+        runtime: runtimeOfJob.name,
         owner: settings.replicaId,
+        leaseUntil: runtimeOfJob.local ? null : new Date(now().getTime() + settings.leaseMs),
         startDeadline: new Date(now().getTime() + settings.startTimeoutMs),
         catalogVersions: await this.catalogVersionsFor(world, plan) as Record<string, unknown> | null,
         restore,
@@ -261,7 +275,8 @@ export class Reconciler {
           return { ...world, job: { ...job, handle, loggingApplied: logging, updated: at } };
         } catch (error) {
           const message = `The job could not be started: ${asError(error).message}`;
-          await applyPlan(db, world, launchFailure(toObservation(world, now()), message), now());
+          const observation = toObservation(world, now());
+          await applyPlan(db, world, completePlan(observation, launchFailure(observation, message)), now());
         }
         break;
       case 'stop':

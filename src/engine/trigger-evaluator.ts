@@ -24,6 +24,8 @@ export interface EvaluatorDeps {
   clock: Clock;
   replicaId: string;
   startTimeoutMs: number;
+  /** The lease a job on a remote runtime starts with (store/operations.ts). */
+  leaseMs: number;
   log: FastifyBaseLogger;
   /** A job was created: the reconciler launches it. */
   jobCreated(): void;
@@ -132,13 +134,16 @@ export class TriggerEvaluator {
   private start(
     version: ScheduledVersion, trigger: Trigger, jobId: string, lastJobId: string | null, reason: string, catalogVersions: Record<string, unknown>,
   ): Promise<StartOutcome> {
-    const { runtimes, clock, replicaId, startTimeoutMs } = this.deps;
+    const { runtimes, clock, replicaId, startTimeoutMs, leaseMs } = this.deps;
     const at = clock.now();
     return startScheduledRun(this.deps.db, {
       versionId: version.id,
       jobId,
       lastJobId,
-      runtimeFor: (environment) => runtimes.forEnvironment(environment).name,
+      runtimeFor: (environment) => {
+        const runtime = runtimes.forEnvironment(environment);
+        return { runtime: runtime.name, leaseUntil: runtime.local ? null : new Date(at.getTime() + leaseMs) };
+      },
       owner: replicaId,
       executionMode: trigger === 'cron' ? 'time-schedule' : 'scheduled',
       catalogVersions,

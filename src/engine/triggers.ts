@@ -20,6 +20,7 @@ export interface TriggerSettings {
   /** Safety-net poll of the catalogs (SLUICE_CATALOG_POLL_MS), with ±10 % jitter. */
   pollMs: number;
   startTimeoutMs: number;
+  leaseMs: number;
 }
 
 export interface TriggerDeps {
@@ -75,6 +76,7 @@ export class TriggerScheduler {
       clock: deps.clock,
       replicaId: deps.settings.replicaId,
       startTimeoutMs: deps.settings.startTimeoutMs,
+      leaseMs: deps.settings.leaseMs,
       log: deps.log,
       jobCreated: deps.jobCreated,
     });

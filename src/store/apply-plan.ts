@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Plan, Restore } from '../domain/reconcile-types.js';
 import type { Db } from './database.js';
+import { appendEvents } from './events.js';
 import type { JobRow, PipelineVersionRow, Tables } from './schema.js';
 import type { VersionWorld } from './version-world.js';
 
@@ -14,6 +15,8 @@ export interface NewJobDetails {
   versionId: string;
   runtime: string;
   owner: string;
+  /** Remote runtimes: until when `owner` holds the job (store/operations.ts); null for a local job. */
+  leaseUntil: Date | null;
   startDeadline: Date;
   catalogVersions: Record<string, unknown> | null;
   restore?: Restore;
@@ -26,8 +29,9 @@ export interface Applied {
 }
 
 /**
- * Writes a plan's database part in one transaction: the job, the version, the operation and
- * any service operation change together or not at all.
+ * Writes a plan's database part in one transaction: the job, the version, the operation, any
+ * service operation and the plan's events change together or not at all. A plain writer: the
+ * plan (completed by domain/plan-writes.ts) says every value; nothing here decides one.
  */
 export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Date, newJob?: NewJobDetails, snapshot?: KeptSnapshotRecord): Promise<Applied> {
   const { version, operation, job } = world;
@@ -88,6 +92,7 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       highAvailability: options.highAvailability === true,
       runtime: newJob.runtime,
       owner: newJob.owner,
+      leaseUntil: newJob.leaseUntil,
       handle: null,
       exitCode: null,
       stopRequested: null,
@@ -120,14 +125,11 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       state: versionChange.state,
       runMode: versionChange.runMode,
       ...(versionChange.clearResolverSchedule ? { schedulerConfiguration: null } : {}),
-      // Out of scheduled mode: no next attempt; back in it (activate, resume): cron counts from now.
-      ...(versionChange.runMode === null ? { nextJobAttempt: null, lastCronTick: null } : {}),
+      ...(versionChange.nextJobAttempt !== undefined ? { nextJobAttempt: versionChange.nextJobAttempt } : {}),
+      ...(versionChange.lastCronTick !== undefined ? { lastCronTick: versionChange.lastCronTick } : {}),
       ...(versionChange.afterJob !== undefined
         ? { afterJob: versionChange.afterJob?.then ?? null, upgradeTarget: versionChange.afterJob?.targetId ?? null } : {}),
-      ...(versionChange.state === 'scheduled' && operation?.requestType !== undefined && ['activate', 'resume'].includes(operation.requestType)
-        ? { lastCronTick: now } : {}),
-      // A paused stream version keeps the snapshot it resumes from; any other state needs none.
-      resumeSnapshot: versionChange.resumeFromNewSnapshot && snapshot ? snapshot.id : versionChange.state === 'paused' ? version.resumeSnapshot : null,
+      ...(versionChange.resumeSnapshot !== undefined ? { resumeSnapshot: versionChange.resumeSnapshot } : {}),
       updated: now,
     }).where('id', '=', version.id).returningAll().executeTakeFirst();
   });
@@ -157,6 +159,10 @@ export async function applyPlan(db: Db, world: VersionWorld, plan: Plan, now: Da
       updated: now,
     }).where('id', '=', operation.id).where('state', '=', 'being_processed').execute();
   });
+  if (plan.events && plan.events.length > 0) {
+    const events = plan.events;
+    steps.push((trx) => appendEvents(trx, events, now));
+  }
   if (steps.length === 0) return applied;
   await db.transaction().execute(async (trx) => {
     for (const step of steps) await step(trx);

@@ -1,3 +1,4 @@
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from './database.js';
 import { operationEvent } from './event-records.js';
 import { appendEvents } from './events.js';
@@ -25,6 +26,7 @@ export interface PipelineActivity {
 }
 
 const PENDING = ['accepted', 'being_processed'];
+const LIVE = ['starting', 'running'];
 
 /**
  * Accepts a user operation: with the pipeline row locked, `check` sees every version's state
@@ -102,9 +104,20 @@ export async function latestOperations(db: Db, versionIds: string[]): Promise<Ma
 }
 
 /**
+ * Who may act on a live job (README: "Replicas"). Ownership follows the runtime: a local JVM job
+ * runs on its owner's machine, so only the owner can signal it or read its folder, for as long
+ * as the job lives (`lease_until` is null); a job on a remote runtime (Flink, Spark) can be
+ * reached from any replica, so its owner holds it for a lease it renews, and once that runs out
+ * (the owner died) any replica may take the job over, with its pending operations. This is the
+ * one place the rule is written: the claim below and `takeOverJobs` both use it.
+ */
+const heldByAnother = (replica: string, now: Date) => sql<SqlBool>`j.owner <> ${replica} and (j.lease_until is null or j.lease_until >= ${now})`;
+
+/**
  * Claims up to `limit` operations for this replica: accepted ones, and ones whose claimer's
- * lease ran out (a replica that died). One statement, `for update skip locked`, so replicas
- * never claim the same operation (the graphile-worker way).
+ * lease ran out (a replica that died), except on a version whose live job another replica holds
+ * (that replica takes the operation on its next pass). One statement, `for update skip locked`,
+ * so replicas never claim the same operation (the graphile-worker way).
  */
 export async function claimOperations(db: Db, replica: string, now: Date, leaseMs: number, limit: number): Promise<OperationRow[]> {
   const leaseUntil = new Date(now.getTime() + leaseMs);
@@ -119,14 +132,12 @@ export async function claimOperations(db: Db, replica: string, now: Date, leaseM
           w('state', '=', 'accepted'),
           w.and([w('state', '=', 'being_processed'), w('leaseUntil', '<', now)]),
         ]))
-        // A version whose job another replica runs is that replica's to change: only it can signal
-        // the process and read its folder (local runtime). It takes the operation on its next pass.
         .where(({ not, exists, selectFrom }) => not(exists(
           selectFrom('jobs as j')
             .select('j.id')
             .whereRef('j.versionId', '=', 'operations.versionId')
-            .where('j.state', 'in', ['starting', 'running'])
-            .where('j.owner', '!=', replica),
+            .where('j.state', 'in', LIVE)
+            .where(heldByAnother(replica, now)),
         )))
         .orderBy('seq')
         .limit(limit)
@@ -134,6 +145,32 @@ export async function claimOperations(db: Db, replica: string, now: Date, leaseM
         .skipLocked())
     .returningAll()
     .execute();
+}
+
+/**
+ * Takes over the live remote-runtime jobs whose holder's lease ran out (their holder died) and
+ * renews the leases of those this replica holds; returns the ids taken over. Local jobs (no
+ * lease) never move.
+ */
+export async function takeOverJobs(db: Db, replica: string, now: Date, leaseMs: number): Promise<string[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const taken = await db
+    .updateTable('jobs as j')
+    .set({ owner: replica, leaseUntil })
+    .where('j.state', 'in', LIVE)
+    .where('j.leaseUntil', 'is not', null)
+    .where('j.owner', '<>', replica)
+    .where(sql<SqlBool>`not (${heldByAnother(replica, now)})`)
+    .returning('j.id')
+    .execute();
+  await db
+    .updateTable('jobs')
+    .set({ leaseUntil })
+    .where('state', 'in', LIVE)
+    .where('leaseUntil', 'is not', null)
+    .where('owner', '=', replica)
+    .execute();
+  return taken.map((row) => row.id);
 }
 
 /** Keeps this replica's claims alive while it works on them. */

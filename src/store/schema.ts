@@ -127,7 +127,10 @@ export interface JobsTable {
   highAvailability: boolean;
   /** The runtime's name (runtimes/registry.ts): the only reader of `handle`. */
   runtime: string;
+  /** The replica that looks after the job: the one that launched it, or for a remote runtime the one holding its lease. */
   owner: string;
+  /** Remote runtimes only: until when `owner` holds the job (store/operations.ts, the claim rule); null: a local job. */
+  leaseUntil: Timestamp | null;
   /** Opaque to everything but the job's runtime; null until the launch is recorded. */
   handle: Json<Record<string, unknown> | null> | null;
   exitCode: number | null;

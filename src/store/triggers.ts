@@ -161,8 +161,11 @@ export interface ScheduledRun {
   jobId: string;
   /** The version's last job when it was evaluated: another job since means the evaluation is stale. */
   lastJobId: string | null;
-  /** The runtime (its name, stored on the job) that runs jobs of templates in this runtime environment. */
-  runtimeFor: (runtimeEnvironment: string) => string;
+  /**
+   * The runtime (its name, stored on the job) that runs jobs of templates in this runtime
+   * environment, and the lease on the job when that runtime is remote (store/operations.ts).
+   */
+  runtimeFor: (runtimeEnvironment: string) => { runtime: string; leaseUntil: Date | null };
   owner: string;
   executionMode: 'scheduled' | 'time-schedule';
   catalogVersions: Record<string, unknown>;
@@ -219,7 +222,7 @@ export async function startScheduledRun(db: Db, run: ScheduledRun): Promise<Star
       runAsId: version.runAsId,
       executionMode: run.executionMode,
       highAvailability: false,
-      runtime: run.runtimeFor(template.runtimeEnvironment),
+      ...run.runtimeFor(template.runtimeEnvironment),
       owner: run.owner,
       handle: null,
       exitCode: null,

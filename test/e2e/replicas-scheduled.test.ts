@@ -135,7 +135,7 @@ describe('scheduled batch on two replicas [postgres]', () => {
         const jobId = randomUUID();
         const at = new Date();
         return {
-          versionId: d.versionId, jobId, lastJobId, runtimeFor: () => 'local-jvm', owner: 'no-such-replica',
+          versionId: d.versionId, jobId, lastJobId, runtimeFor: () => ({ runtime: 'local-jvm', leaseUntil: null }), owner: 'no-such-replica',
           executionMode: 'scheduled', catalogVersions: {}, message: 'test', startDeadline: new Date(at.getTime() + 600_000), at,
         };
       };

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       engine: {
         replicaId: os.hostname(),
         tickMs: 500,
-        leaseMs: 60_000,
+        leaseMs: 30_000,
         operationTimeoutMs: 120_000,
         stopGraceMs: 10_000,
         snapshotGraceMs: 30_000,

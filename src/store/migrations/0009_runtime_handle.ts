@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
  * so a Flink or Spark job needs no columns of its own. A job not launched yet has no handle.
  * Checkpoint locations are the runtime's URIs, never taken apart: the name messages show
  * (`chk-42`) is recorded beside the location; for rows from before, it is the last path part.
+ * Every existing job is a local JVM job: none gets a lease.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const statements = [
@@ -16,6 +17,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `alter table jobs drop column work_dir`,
     `alter table jobs add column latest_checkpoint_name text`,
     `update jobs set latest_checkpoint_name = regexp_replace(latest_checkpoint, '^.*/', '') where latest_checkpoint is not null`,
+    // Ownership follows the runtime: a job on a remote runtime is held by a replica for a lease
+    // (taken over by another once it runs out); a local job has none and stays with its replica.
+    `alter table jobs add column lease_until timestamptz`,
+    `create index jobs_live_leases on jobs (lease_until) where lease_until is not null and state in ('starting', 'running')`,
   ];
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
