@@ -9,9 +9,11 @@
  * rows, BENCH_STORES=pglite,postgres (api-throughput, activate, publish, scheduler, stream-state), BENCH_ACTIVATE_RUNS (default 10),
  * BENCH_PUBLISH_RUNS (default 100), BENCH_SCHEDULED_VERSIONS (default 10000), BENCH_IDLE_SECONDS (poll interval and
  * idle window, default 60), BENCH_SWEEP_TIMEOUT_S (default 600), BENCH_STREAM_RUNS (default 5), BENCH_STREAM_STATE_MB (default 100),
- * BENCH_METRICS_VERSIONS (default 10000), BENCH_METRICS_JOBS (default 1000).
+ * BENCH_METRICS_VERSIONS (default 10000), BENCH_METRICS_JOBS (default 1000), BENCH_FLINK_RUNS (default 10),
+ * BENCH_FLINK_LIVE (default 20), BENCH_FLINK_POLL_MS (default 1000), BENCH_FLINK_WINDOW_S (default 30).
  */
 import { activateLatency } from './activate-latency.js';
+import { flinkRuntime } from './flink-runtime.js';
 import { apiCost } from './api-cost.js';
 import { apiThroughput } from './api-throughput.js';
 import { metricsCost } from './metrics-cost.js';
@@ -21,7 +23,7 @@ import { triggerLatency } from './trigger-latency.js';
 import { printPreamble, printTable, type ResultRow } from './lib/report.js';
 import type { Benchmark, BenchSettings } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState, metricsCost];
+const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState, metricsCost, flinkRuntime];
 
 function numberFrom(name: string, fallback: number, integer: boolean): number {
   const raw = process.env[name];

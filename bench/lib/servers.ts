@@ -84,7 +84,8 @@ export async function startProcess(spec: ProcessSpec): Promise<BenchServer> {
   let child: ChildProcess;
   try {
     child = spawn(process.execPath, ['--import', pathToFileURL(ANNOUNCE_PORT).href, spec.script, ...spec.args], {
-      env: { ...spec.env, PORT: '0', HOST: '127.0.0.1' },
+      // PORT: 0 unless the spec fixes one (a server that must know its address before it starts).
+      env: { PORT: '0', HOST: '127.0.0.1', ...spec.env },
       stdio: ['ignore', fd, fd],
     });
   } finally {
@@ -145,6 +146,8 @@ export interface SluiceOptions {
   storeEnv: Record<string, string>;
   logLevel: string;
   name?: string;
+  /** More environment (a runtime catalog file, a fixed PORT and SLUICE_PUBLIC_URL). */
+  env?: Record<string, string>;
 }
 
 /** The real `sluice serve` from dist, with tokens signed by TEST_SECRET. */
@@ -153,7 +156,7 @@ export function startSluice(options: SluiceOptions): Promise<BenchServer> {
     name: options.name ?? `sluice (log ${options.logLevel})`,
     script: SLUICE_CLI,
     args: ['serve'],
-    env: { ...baseEnv(), SLUICE_JWT_SECRET: TEST_SECRET, SLUICE_LOG_LEVEL: options.logLevel, ...options.storeEnv },
+    env: { ...baseEnv(), SLUICE_JWT_SECRET: TEST_SECRET, SLUICE_LOG_LEVEL: options.logLevel, ...options.storeEnv, ...options.env },
     readyPath: '/health',
   });
 }

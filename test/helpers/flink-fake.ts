@@ -14,6 +14,7 @@ export interface FakeJobManagerOptions {
   tls?: { cert: string; key: string };
   checkpointIntervalMs?: number;
   savepointPolls?: number;
+  startPolls?: number;
   asyncTtlMs?: number;
   savepointDir?: string;
   checkpointDir?: string;
@@ -45,6 +46,7 @@ export async function startFakeJobManager(options: FakeJobManagerOptions = {}) {
   if (options.tls) args.push('--tls-cert', options.tls.cert, '--tls-key', options.tls.key);
   if (options.checkpointIntervalMs !== undefined) args.push('--checkpoint-interval-ms', String(options.checkpointIntervalMs));
   if (options.savepointPolls !== undefined) args.push('--savepoint-polls', String(options.savepointPolls));
+  if (options.startPolls !== undefined) args.push('--start-polls', String(options.startPolls));
   if (options.asyncTtlMs !== undefined) args.push('--async-ttl-ms', String(options.asyncTtlMs));
   if (options.savepointDir) args.push('--savepoint-dir', options.savepointDir);
   if (options.checkpointDir) args.push('--checkpoint-dir', options.checkpointDir);

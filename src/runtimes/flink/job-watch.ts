@@ -84,10 +84,15 @@ export class JobWatch {
     this.sights.delete(jobId);
   }
 
-  /** The job as last seen if that is fresh, else as the cluster says now. */
+  /**
+   * The job as last seen if that is fresh, else as the cluster says now. A watched job's sight is
+   * kept fresh by the poll loop (which reports changes), so it is read again here only when the
+   * loop is late by half an interval: the engine's own looks cost no calls.
+   */
   async look(jobId: string, flinkJobId: string, stream: boolean): Promise<JobSight> {
     const seen = this.sights.get(jobId);
-    if (seen && Date.now() - seen.at < this.pollIntervalMs) return seen;
+    const freshFor = this.watched.has(jobId) ? this.pollIntervalMs * 1.5 : this.pollIntervalMs;
+    if (seen && Date.now() - seen.at < freshFor) return seen;
     try {
       return await this.read(jobId, flinkJobId, stream);
     } catch (error) {
@@ -137,6 +142,7 @@ export class JobWatch {
       for (let i = 0; i < jobs.length; i += 8) {
         await Promise.all(jobs.slice(i, i + 8).map(async ([jobId, { flinkJobId, stream }]) => {
           const seen = this.sights.get(jobId);
+          // Read by an engine look (after an action) within the last half interval: fresh enough.
           if (seen && Date.now() - seen.at < this.pollIntervalMs / 2) return;
           try {
             await this.read(jobId, flinkJobId, stream);

@@ -195,7 +195,12 @@ export class FlinkRuntime implements JobRuntime {
     if (!handle) return { state: 'none' };
     const result = await this.api.savepointStatus(handle.flinkJobId, triggerIdOf(snapshotId));
     if (result.kind === 'in-progress') return { state: 'pending' };
-    if (result.kind === 'completed') return { state: 'written' };
+    if (result.kind === 'completed') {
+      // A completed stop-with-savepoint has ended the job: what was seen of it is out of date.
+      this.watch_.invalidate(job.jobId);
+      this.tell(job.jobId, 'state');
+      return { state: 'written' };
+    }
     if (result.kind === 'failed') return { state: 'failed', reason: `Flink could not take the savepoint: ${result.reason}` };
     // The result expired (or the JobManager restarted): the job's own statistics still name its savepoint.
     return (await this.savepointOf(handle)) ? { state: 'written' } : { state: 'none' };

@@ -8,6 +8,8 @@ export interface ClusterOptions {
   flinkVersion: string;
   /** Milliseconds between a running job's checkpoints (0: checkpointing off). */
   checkpointIntervalMs: number;
+  /** Polls of GET /jobs/:jobid before a new job is RUNNING (2: INITIALIZING, CREATED; 0: at once, for benchmarks). */
+  startPolls: number;
   /** Polls of a savepoint trigger that still answer IN_PROGRESS (at least 1, as on a real cluster). */
   savepointPolls: number;
   /** How long a finished trigger's result is kept (Flink's rest.async.store-duration, 5 min). */
@@ -117,7 +119,7 @@ export class FakeCluster {
       restoreMode: body.claimMode ?? body.restoreMode ?? null,
       flinkConfiguration: body.flinkConfiguration ?? {},
       state: 'INITIALIZING',
-      upcoming: ['CREATED', 'RUNNING'],
+      upcoming: (['CREATED', 'RUNNING'] as const).slice(2 - Math.min(2, this.options.startPolls)),
       timestamps: { INITIALIZING: now },
       startTime: now,
       endTime: -1,
@@ -129,6 +131,7 @@ export class FakeCluster {
       restarts: 0,
       savepoints: [],
     };
+    if (job.upcoming.length === 0) enterState(job, 'RUNNING', now);
     this.jobs.set(jobId, job);
     return { jobid: jobId };
   }

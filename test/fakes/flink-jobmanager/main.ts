@@ -6,7 +6,7 @@
  *
  * node main.js [--flink-version 1.19.1] [--basic user:password | --bearer token]
  *              [--tls-cert file --tls-key file] [--checkpoint-interval-ms 200] [--savepoint-polls 1]
- *              [--async-ttl-ms 300000] [--savepoint-dir file:/…] [--checkpoint-dir file:/…]
+ *              [--start-polls 2] [--async-ttl-ms 300000] [--savepoint-dir file:/…] [--checkpoint-dir file:/…]
  * prints one line `{"restUrl": …, "controlUrl": …}` once both ports listen.
  */
 import fs from 'node:fs';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'tls-key': { type: 'string' },
     'checkpoint-interval-ms': { type: 'string', default: '200' },
     'savepoint-polls': { type: 'string', default: '1' },
+    'start-polls': { type: 'string', default: '2' },
     'async-ttl-ms': { type: 'string', default: '300000' },
     'savepoint-dir': { type: 'string' },
     'checkpoint-dir': { type: 'string', default: 'file:/flink/checkpoints' },
@@ -43,6 +44,7 @@ const cluster = new FakeCluster({
   flinkVersion: values['flink-version']!,
   checkpointIntervalMs: Number(values['checkpoint-interval-ms']),
   savepointPolls: Number(values['savepoint-polls']),
+  startPolls: Number(values['start-polls']),
   asyncResultTtlMs: Number(values['async-ttl-ms']),
   checkpointDir: values['checkpoint-dir']!,
   savepointDir: values['savepoint-dir'] ?? null,
