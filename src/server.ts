@@ -17,15 +17,17 @@ import { runtimeJobOf } from './engine/observer.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
 import { WebhookDeliverer } from './engine/webhook-deliverer.js';
+import { FreshnessWatcher } from './engine/freshness-watcher.js';
 import { GarbageCollector } from './engine/garbage-collector.js';
 import { jobFolderCollection } from './engine/job-folder-gc.js';
 import { snapshotCollection } from './engine/snapshot-gc.js';
 import { eventCollection } from './engine/event-gc.js';
+import { versionCountFold } from './engine/version-count-fold.js';
 import { LocalCatalogRegistry } from './catalogs/local-registry.js';
 import { HostedMetadataSource } from './catalogs/hosted-metadata.js';
 import type { CatalogVersionSource } from './catalogs/source.js';
 import { Metrics } from './telemetry/metrics.js';
-import { enginePassCheck, Readiness } from './telemetry/readiness.js';
+import { enginePassCheck, Readiness, runtimeChecks, type CheckedRuntime } from './telemetry/readiness.js';
 import { databaseAnswers } from './store/health.js';
 import { readStoreCounts } from './store/metric-counts.js';
 
@@ -42,7 +44,7 @@ export interface RunningServer {
 }
 
 /** The metrics registry (unless SLUICE_METRICS=off) and the readiness checks of this process. */
-function observe(config: Config, database: Database) {
+function observe(config: Config, database: Database, runtimes: readonly CheckedRuntime[]) {
   const observability = {
     metricsToken: config.observability.metricsToken,
     readiness: new Readiness({ replicaId: config.engine.replicaId, store: database.kind }),
@@ -65,6 +67,7 @@ function observe(config: Config, database: Database) {
       },
     })
     .add(enginePassCheck(config.observability.engineStaleMs));
+  for (const check of runtimeChecks(runtimes)) observability.readiness.add(check);
   return observability;
 }
 
@@ -120,7 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     tokenIssuer,
   };
   const signInCodes = embeddedSignIn(config);
-  const observability = observe(config, database);
+  const observability = observe(config, database, runtimes.all());
   const app = await buildApp({ services, verifier, logLevel: config.logLevel, logger: options.logger, signInCodes, observability });
   observability.onCollectError = (error) => app.log.warn({ err: error }, 'metrics: the store counts could not be read');
   checker.onError = (error) => app.log.error({ err: error }, 'template check failed');
@@ -154,17 +157,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     tasks: [
       snapshotCollection({ db: database.db, runtimes, retentionMs: engine.snapshotRetentionMs, log: app.log }),
       eventCollection({ db: database.db, retentionMs: config.webhooks.eventRetentionMs }),
+      versionCountFold({ db: database.db }),
       jobFolderCollection({
         db: database.db, runtimes, replicaId: engine.replicaId, retentionMs: engine.jobFolderRetentionMs, leftoverGraceMs: engine.leftoverGraceMs, log: app.log,
       }),
     ],
   });
+  const freshness = new FreshnessWatcher({ db: database.db, source, clock, intervalMs: engine.catalogPollMs, log: app.log });
   const deliverer = new WebhookDeliverer({ db: database.db, replicaId: engine.replicaId, settings: config.webhooks, clock, log: app.log });
   const url = await app.listen({ port: config.port, host: config.host });
   // After listening: a restart first re-adopts its jobs and finishes operations left in flight.
   reconciler.start();
   triggers.start();
   collector.start();
+  freshness.start();
   await deliverer.start();
 
   let closing: Promise<void> | undefined;
@@ -173,6 +179,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await app.close();
       await triggers?.stop();
       await collector.stop();
+      await freshness.stop();
       await reconciler?.stop();
       await deliverer.stop();
       await runtimes.close();

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import type { FieldError } from './errors.js';
+import { freshnessProblems, type FreshnessOptions } from './freshness.js';
 
 export interface TimeTriggerOptions {
   cronJobExpression: string;
@@ -9,6 +10,8 @@ export interface TimeTriggerOptions {
 export interface SchedulerConfiguration {
   catalogTriggerOptions?: 'version_resolver';
   timeTriggerOptions?: TimeTriggerOptions;
+  /** Sluice's extension: the output catalog's freshness deadline (domain/freshness.ts). */
+  freshnessOptions?: FreshnessOptions;
 }
 
 /** Linux crontab nicknames; `@reboot` has no meaning for a service and is refused. */
@@ -30,12 +33,22 @@ export function cronProblem(expression: string, now: Date = new Date()): string 
   return null;
 }
 
-/** Exactly one of the two triggers; an empty object means "no scheduler configuration" (run now). */
+/**
+ * Exactly one of the two triggers; an empty object means "no scheduler configuration" (run now).
+ * A freshness deadline needs a trigger: a run-now version runs once, nothing would keep its output fresh.
+ */
 export function schedulerConfigurationProblems(config: SchedulerConfiguration, at: string): FieldError[] {
   const hasCatalog = config.catalogTriggerOptions !== undefined;
   const hasTime = config.timeTriggerOptions !== undefined;
   if (hasCatalog && hasTime) {
     return [{ field: at, message: 'must set exactly one of catalogTriggerOptions and timeTriggerOptions, not both', code: 'E1000' }];
+  }
+  if (config.freshnessOptions) {
+    if (!hasCatalog && !hasTime) {
+      return [{ field: `${at}/freshnessOptions`, message: 'needs catalogTriggerOptions or timeTriggerOptions: a run-now version runs once and nothing keeps its output fresh', code: 'E1000' }];
+    }
+    const problems = freshnessProblems(config.freshnessOptions, `${at}/freshnessOptions`);
+    if (problems.length > 0) return problems;
   }
   if (hasTime) {
     const problem = cronProblem(config.timeTriggerOptions!.cronJobExpression);

@@ -155,6 +155,15 @@ export interface JobRuntime {
 
   /** Releases what the runtime holds (helper processes, connections); jobs keep running. */
   close(): Promise<void>;
+
+  /**
+   * Whether the engine behind the runtime answers now (a cluster's REST endpoint), for
+   * `/health/ready` (one check per runtime, `runtime:<name>`) and `sluice_runtime_reachable`.
+   * Every remote kind should have one: a remote runtime without it is listed as not checked. A
+   * local runtime needs none (its processes are this machine's). Bounded by the readiness
+   * deadline (2 s); never throws for an unreachable engine, it answers `ok: false` with why.
+   */
+  reachable?(): Promise<{ ok: boolean; message?: string }>;
 }
 
 export type RuntimeKindName = 'local-jvm' | 'flink' | 'spark';

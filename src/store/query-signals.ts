@@ -10,6 +10,7 @@ const TABLES = new Set([
   'packages', 'pipeline_templates', 'pipelines', 'pipeline_versions', 'operations', 'jobs', 'snapshots',
   'catalog_versions', 'trigger_decisions', 'egress_rules', 'egress_audit_log',
   'events', 'webhook_subscriptions', 'webhook_deliveries', 'webhook_attempts',
+  'version_state_counts', 'version_state_deltas', 'freshness_watches',
 ]);
 
 const KIND_OF_NODE: Record<string, string> = {

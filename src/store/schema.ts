@@ -265,6 +265,28 @@ export interface WebhookAttemptsTable {
   replica: string;
 }
 
+export interface VersionStateCountsTable {
+  state: string;
+  versions: number;
+}
+
+export interface VersionStateDeltasTable {
+  state: string;
+  delta: number;
+}
+
+export interface FreshnessWatchesTable {
+  versionId: string;
+  realm: string;
+  catalogHrn: string;
+  /** The latest output catalog version seen (−1: none yet). */
+  seenVersion: number;
+  /** When `seenVersion` was first seen, or when the watch began. */
+  freshSince: Timestamp;
+  /** When the deadline was missed; null while the output is fresh. */
+  missedAt: Timestamp | null;
+}
+
 export interface Tables extends AppTables, JobFileTables {
   packages: PackagesTable;
   pipelineTemplates: TemplatesTable;
@@ -281,6 +303,9 @@ export interface Tables extends AppTables, JobFileTables {
   webhookSubscriptions: WebhookSubscriptionsTable;
   webhookDeliveries: WebhookDeliveriesTable;
   webhookAttempts: WebhookAttemptsTable;
+  versionStateCounts: VersionStateCountsTable;
+  versionStateDeltas: VersionStateDeltasTable;
+  freshnessWatches: FreshnessWatchesTable;
 }
 
 export type PackageRow = Selectable<PackagesTable>;
@@ -297,3 +322,4 @@ export type EventRow = Selectable<EventsTable>;
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+export type FreshnessWatchRow = Selectable<FreshnessWatchesTable>;

@@ -8,6 +8,8 @@ export interface StoreCounts {
   liveJobs: { state: string; runtime: string; count: number }[];
   operationsInFlight: { state: string; count: number }[];
   webhookDeliveries: { state: string; count: number }[];
+  /** Versions whose output catalog is past its freshness deadline right now. */
+  freshnessMissed: number;
 }
 
 export interface MetricsOptions {
@@ -98,6 +100,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly freshnessChecks = new Histogram({
+    name: 'sluice_freshness_check_duration_seconds',
+    help: 'Looks of the freshness watcher at every version with a freshness deadline, with their duration',
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+
+  readonly runtimeReachable = new Gauge({
+    name: 'sluice_runtime_reachable',
+    help: 'Whether each remote runtime (catalog binding) answered its last reachability check (1) or not (0); checked by /health/ready',
+    labelNames: ['runtime'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry });
     const signals = options.signals ?? processSignals;
@@ -112,6 +128,8 @@ export class Metrics {
     signals.on('store.query', ({ statement, table, durationMs, failed }) => {
       this.storeQueries.observe({ statement, table, outcome: failed ? 'error' : 'ok' }, seconds(durationMs));
     });
+    signals.on('freshness.check', ({ durationMs }) => this.freshnessChecks.observe(seconds(durationMs)));
+    signals.on('runtime.reachability', ({ runtime, reachable }) => this.runtimeReachable.set({ runtime }, reachable ? 1 : 0));
     signals.on('cache.read', ({ kind, result }) => this.cacheReads.inc({ kind, result }));
     signals.on('events.appended', ({ types }) => {
       for (const type of types) this.eventsAppended.inc({ type });
@@ -160,6 +178,9 @@ export class Metrics {
     });
     gauge('sluice_webhook_deliveries', 'Webhook deliveries by state (pending, delivering, dead); delivered ones are not counted', ['state'], (g, c) => {
       for (const { state, count } of c.webhookDeliveries) g.set({ state }, count);
+    });
+    gauge('sluice_freshness_missed_versions', 'Versions whose output catalog is past its freshness deadline now (README: "Freshness deadlines")', [], (g, c) => {
+      g.set(c.freshnessMissed);
     });
   }
 }

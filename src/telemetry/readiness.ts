@@ -91,3 +91,39 @@ export function enginePassCheck(staleMs: number, signals: Signals = processSigna
     },
   };
 }
+
+/** What readiness needs of a runtime (runtimes/runtime.ts `JobRuntime`). */
+export interface CheckedRuntime {
+  readonly name: string;
+  readonly local: boolean;
+  reachable?(): Promise<CheckOutcome>;
+}
+
+/**
+ * One check per runtime that can tell whether its engine answers (`runtime:<name>`), and one
+ * passing "not checked" entry per remote runtime that cannot (so the report still lists it).
+ * Each answer is also signalled for `sluice_runtime_reachable`.
+ */
+export function runtimeChecks(runtimes: readonly CheckedRuntime[], signals: Signals = processSignals): ReadinessCheck[] {
+  return runtimes.flatMap((runtime): ReadinessCheck[] => {
+    const name = `runtime:${runtime.name}`;
+    if (!runtime.reachable) {
+      return runtime.local ? [] : [{ name, run: async () => ({ ok: true, message: 'not checked: this runtime kind has no reachability check' }) }];
+    }
+    const reachable = runtime.reachable.bind(runtime);
+    return [{
+      name,
+      async run() {
+        const started = performance.now();
+        let outcome: CheckOutcome;
+        try {
+          outcome = await reachable();
+        } catch (error) {
+          outcome = { ok: false, message: error instanceof Error ? error.message : String(error) };
+        }
+        signals.emit('runtime.reachability', { runtime: runtime.name, reachable: outcome.ok, durationMs: performance.now() - started });
+        return outcome;
+      },
+    }];
+  });
+}

@@ -14,6 +14,10 @@ export interface SignalPayloads {
   'engine.pass': { durationMs: number };
   /** The trigger scheduler finished a catalog poll or a cron check that took ticks. */
   'trigger.sweep': { kind: 'poll' | 'cron'; durationMs: number; evaluated: number; jobsStarted: number };
+  /** The freshness watcher looked at every watched version: how many, and how many are past their deadline. */
+  'freshness.check': { durationMs: number; watched: number; missed: number };
+  /** A runtime's reachability check answered (readiness probes run them); `runtime` is a catalog binding's name, bounded by the catalog. */
+  'runtime.reachability': { runtime: string; reachable: boolean; durationMs: number };
   /** A statement ran (Kysely's log hook): its kind, its main table, how long, whether it failed. */
   'store.query': { statement: string; table: string; durationMs: number; failed: boolean };
   /** A read through the read cache: served from memory, read from the database, or the cache was off. */

@@ -4,9 +4,14 @@ import type { Request } from './server.js';
 
 export type Families = Map<string, PromMetric>;
 
-/** A Prometheus text exposition, parsed (prom2javascript) into metric families by name. */
+/**
+ * A Prometheus text exposition, parsed (prom2javascript) into metric families by name. Samples
+ * whose value is NaN are left out first: prom-client writes `Nan` (the event loop's lag before it
+ * has a sample), which Prometheus reads but prom2javascript refuses, failing the whole parse.
+ */
 export async function parseExposition(text: string): Promise<Families> {
-  return new Map(Object.entries(await getMetricsFromStream(Readable.from([text]))));
+  const withoutNaN = text.split('\n').filter((line) => line.startsWith('#') || !/\sNaN$/i.test(line)).join('\n');
+  return new Map(Object.entries(await getMetricsFromStream(Readable.from([withoutNaN]))));
 }
 
 /** GET /metrics, parsed. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { enginePassCheck, Readiness } from '../../src/telemetry/readiness.js';
+import net from 'node:net';
+import { enginePassCheck, Readiness, runtimeChecks } from '../../src/telemetry/readiness.js';
 import { Signals } from '../../src/telemetry/signals.js';
 
 describe('Readiness', () => {
@@ -41,5 +42,47 @@ describe('enginePassCheck', () => {
     const stale = await check.run();
     assert.equal(stale.ok, false);
     assert.match(stale.message!, /last pass 5001 ms ago, more than 5000 ms/);
+  });
+});
+
+/** A remote runtime's hook as a cluster client would have it: a TCP connection to its endpoint, refused or accepted. */
+function tcpRuntime(name: string, port: () => number) {
+  return {
+    name,
+    local: false,
+    reachable: () => new Promise<{ ok: boolean; message?: string }>((resolve) => {
+      const socket = net.connect(port(), '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve({ ok: true }); });
+      socket.once('error', (error) => resolve({ ok: false, message: `cannot reach 127.0.0.1:${port()}: ${error.message}` }));
+    }),
+  };
+}
+
+describe('runtimeChecks', () => {
+  it('checks each runtime that has the hook, lists a remote one without it as not checked, skips local ones, and signals each answer', async () => {
+    const server = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const signals = new Signals();
+    const heard: [string, boolean][] = [];
+    signals.on('runtime.reachability', ({ runtime, reachable }) => heard.push([runtime, reachable]));
+    const readiness = new Readiness();
+    for (const check of runtimeChecks([
+      { name: 'local-jvm', local: true },
+      tcpRuntime('flink:stream-5.0', () => port),
+      { name: 'spark:batch-3.0.0', local: false },
+    ], signals)) readiness.add(check);
+    try {
+      const up = await readiness.report();
+      assert.equal(up.status, 'ready');
+      assert.deepEqual(up.checks.map((c) => [c.name, c.status]), [['runtime:flink:stream-5.0', 'pass'], ['runtime:spark:batch-3.0.0', 'pass']]);
+      assert.match(up.checks[1].message ?? '', /not checked/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const down = await readiness.report();
+    assert.equal(down.status, 'not ready');
+    assert.match(down.checks[0].message ?? '', /cannot reach/);
+    assert.deepEqual(heard, [['flink:stream-5.0', true], ['flink:stream-5.0', false]]);
   });
 });

@@ -13,8 +13,11 @@ export const SchedulerConfiguration = Type.Object(
       cronJobExpression: Type.String({ minLength: 1, maxLength: 256, description: 'Linux crontab, evaluated in UTC' }),
       processingType: Type.Union([Type.Literal('changes'), Type.Literal('force')]),
     })),
+    freshnessOptions: Type.Optional(Type.Object({
+      maxAge: Type.String({ minLength: 2, maxLength: 32, description: 'ISO 8601 duration (PT6H, P1D): the output catalog must get a new version within it' }),
+    }, { description: 'Sluice extension: a freshness deadline for the output catalog while the version is scheduled (README: "Freshness deadlines")' })),
   },
-  { title: 'SchedulerConfiguration', description: 'Exactly one of the two options; {} for none' },
+  { title: 'SchedulerConfiguration', description: 'Exactly one of the two trigger options; {} for none' },
 );
 export type SchedulerConfiguration = Static<typeof SchedulerConfiguration>;
 
