@@ -264,6 +264,11 @@ describe('javaArguments', () => {
     it(c.name, () => assert.deepEqual(javaArguments(c.spec, work, settings), c.args));
   }
 
+  it('a binding\'s classpath folder: every JAR in it, after the job\'s own', () => {
+    const args = javaArguments(spec(), work, { ...settings, classpath: '/opt/flink/lib' });
+    assert.deepEqual(args.slice(-3), ['-cp', [work, '/data/packages/app.jar', '/opt/flink/lib/*'].join(path.delimiter), 'com.example.Main']);
+  });
+
   it('the marker argument is the one a restarted service looks for', () => {
     const args = javaArguments(spec(), work, settings);
     assert.equal(args.filter((a) => a === jobMarker(spec().jobId, 0)).length, 1);

@@ -63,7 +63,34 @@ describe('loadRuntimeCatalog', () => {
     assert.deepEqual(await loadRuntimeCatalog(file), builtInCatalog);
   });
 
+  it('takes runtime bindings, each checked by its kind', async () => {
+    const bound = { ...own, runtimeBindings: { [own.availableRuntimes[0].id]: { kind: 'local-jvm', classpath: '/opt/flink/lib' } } };
+    const file = await write('bound.json', bound);
+    assert.deepEqual(await loadRuntimeCatalog(file), bound);
+  });
+
+  const bindings = (name: string, runtimeBindings: Record<string, { kind: string; [key: string]: unknown }>) => variant(name, (c) => { c.runtimeBindings = runtimeBindings; });
   const refused: { name: string; file: () => Promise<string>; message: RegExp }[] = [
+    {
+      name: 'a binding of a kind this build does not have',
+      file: () => bindings('kind.json', { 'stream-6.1': { kind: 'yarn' } }),
+      message: /kind\.json is not consistent: runtimeBindings\/stream-6\.1\/kind: "yarn" is not a runtime kind of this build \(local-jvm/,
+    },
+    {
+      name: 'a binding of an environment the catalog does not list',
+      file: () => bindings('env.json', { 'stream-9.9': { kind: 'local-jvm' } }),
+      message: /env\.json is not consistent: runtimeBindings names "stream-9\.9", which availableRuntimes does not list/,
+    },
+    {
+      name: 'a relative classpath folder',
+      file: () => bindings('relative.json', { 'stream-6.1': { kind: 'local-jvm', classpath: 'lib' } }),
+      message: /relative\.json is not consistent: runtimeBindings\/stream-6\.1\/classpath: /,
+    },
+    {
+      name: 'a setting the kind does not take',
+      file: () => bindings('extra.json', { 'stream-6.1': { kind: 'local-jvm', restUrl: 'http://x' } }),
+      message: /extra\.json is not consistent: runtimeBindings\/stream-6\.1/,
+    },
     { name: 'a file that is not JSON', file: () => write('broken.json', '{"availableRuntimes": ['), message: /runtime catalog .*broken\.json is not JSON: .+/ },
     { name: 'an empty file', file: () => write('empty.json', ''), message: /empty\.json is not JSON/ },
     { name: 'a missing file', file: async () => path.join(dir, 'missing.json'), message: /runtime catalog .*missing\.json cannot be read: ENOENT/ },

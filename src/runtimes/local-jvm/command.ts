@@ -10,6 +10,12 @@ export interface LocalJvmSettings {
   heapMbPerUnit: number;
   /** Ceiling for one job's heap (SLUICE_LOCAL_MAX_HEAP_MB, default 2048). */
   maxHeapMb: number;
+  /**
+   * A folder of extra JARs for jobs of one runtime environment (its catalog binding's
+   * `classpath`): a Flink distribution's `lib/` lets a Flink job JAR built with Flink as
+   * `provided` run in Flink's local mini-cluster. After the job's own JAR, so its classes win.
+   */
+  classpath?: string;
 }
 
 /**
@@ -44,7 +50,9 @@ export function javaArguments(spec: JobSpec, workDir: string, settings: LocalJvm
     args.push(`-Dpipeline.checkpoint.dir=${path.join(workDir, CHECKPOINTS)}`, `-Dpipeline.snapshot.dir=${path.join(workDir, SNAPSHOT)}`);
     if (spec.restoreLocation) args.push(`-Dpipeline.restore.dir=${spec.restoreLocation}`);
   }
-  args.push('-cp', `${workDir}${path.delimiter}${spec.jarPath}`, spec.entryPointClassName);
+  // `<folder>/*` is the JVM's own wildcard: every JAR in the folder, in no particular order.
+  const classpath = [workDir, spec.jarPath, ...(settings.classpath ? [path.join(settings.classpath, '*')] : [])];
+  args.push('-cp', classpath.join(path.delimiter), spec.entryPointClassName);
   return args;
 }
 

@@ -18,7 +18,7 @@ export interface LocalJvmMachineSettings extends LocalJvmSettings {
 /** A `local-jvm` binding in the runtime catalog file. */
 export const LocalJvmBinding = Type.Object({
   kind: Type.Literal('local-jvm'),
-  /** A folder of extra JARs put on the job's classpath (a Flink distribution's `lib/`, say). */
-  classpath: Type.Optional(Type.String({ minLength: 1 })),
+  /** An absolute folder of extra JARs put on the job's classpath (a Flink distribution's `lib/`, say). */
+  classpath: Type.Optional(Type.String({ minLength: 2, pattern: '^/' })),
 }, { additionalProperties: false });
 export type LocalJvmBinding = Static<typeof LocalJvmBinding>;
