@@ -19,14 +19,15 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exampleJarPath } from '../test/helpers/lifecycle.js';
-import { client, type Request } from '../test/helpers/server.js';
+import { client, createStore, type Request } from '../test/helpers/server.js';
 import { storesToRun } from './api-throughput.js';
 import { runBareJvm, type BareJvmRun } from './lib/bare-jvm.js';
 import { positiveIntegerFromEnv } from './lib/env.js';
 import { expectStatus, runNowVersion } from './lib/fixtures.js';
 import { median } from './lib/ratio.js';
 import { latencyRow, percentileColumn, type ResultRow } from './lib/report.js';
-import { startFloorService } from './lib/servers.js';
+import { startFloorService, startSluice } from './lib/servers.js';
+import { adminOf } from './lib/fixtures.js';
 import { withSluice } from './lib/sluice-fixture.js';
 import type { Benchmark } from './types.js';
 
@@ -42,6 +43,7 @@ const JAVA = 'java';
  */
 const pollMsFromEnv = () => positiveIntegerFromEnv('BENCH_ACTIVATE_POLL_MS', 10);
 const TARGET = 1.2;
+const ISOLATION_BUDGET_MS = 10;
 const JOB_TIMEOUT_MS = 30_000;
 const SEEN_COLUMN = 'running seen';
 const ADDED_COLUMN = 'added ms (median)';
@@ -166,7 +168,18 @@ function rowOf(scenario: string, variant: string, subject: number[], baseline: n
 
 const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(' ');
 
+/** Isolated against shared, same rounds: the median may grow by at most ISOLATION_BUDGET_MS (issue 11). */
+function isolationRow(scenario: string, kind: string, mode: string, isolated: number[], shared: number[]): ResultRow {
+  const added = median(isolated) - median(shared);
+  return {
+    ...latencyRow(scenario, `${kind}, ${mode} vs shared`, isolated, shared),
+    absolute: { figure: added, limit: ISOLATION_BUDGET_MS, better: 'lower', label: `median added < ${ISOLATION_BUDGET_MS} ms` },
+    extra: { [ADDED_COLUMN]: added.toFixed(1) },
+  };
+}
+
 async function onStore(kind: 'pglite' | 'postgres', runs: number, pollMs: number, log: (line: string) => void): Promise<ResultRow[]> {
+  const disposeAfter: (() => Promise<void>)[] = [];
   const jarPath = exampleJarPath(EXAMPLE);
   const content = await fs.readFile(jarPath).catch(() => {
     throw new Error(`${jarPath} is missing: run npm run build (it builds examples/${EXAMPLE})`);
@@ -179,6 +192,20 @@ async function onStore(kind: 'pglite' | 'postgres', runs: number, pollMs: number
     const floor = () => floorOnce(floorApi, pollMs);
     const base = await runNowVersion(api, { fileName: `${EXAMPLE}.jar`, content, entryPoint: MAIN_CLASS, workers: 1 });
     const jobs = new Set<string>();
+    const mode = (await expectStatus(api, 200, 'GET', '/health/ready')).info.jobIsolation as string;
+    // The same Sluice in shared mode (no sandbox), on a store of its own, measured in the same rounds.
+    const sharedStore = await createStore(kind, 'sluice bench shared');
+    disposeAfter.push(() => sharedStore.dispose());
+    const sharedServer = await startSluice({ storeEnv: sharedStore.env, logLevel: 'warn', name: 'sluice (shared mode)', env: { SLUICE_JOB_ISOLATION: 'shared' } });
+    servers.push(sharedServer);
+    const sharedApi = (await adminOf(sharedServer.url)).api;
+    const sharedBase = await runNowVersion(sharedApi, { fileName: `${EXAMPLE}.jar`, content, entryPoint: MAIN_CLASS, workers: 1 });
+    const sharedJobs = new Set<string>();
+    const sharedSubject = async () => {
+      const run = await activateOnce(sharedApi, sharedBase, sharedJobs, pollMs);
+      await waitReady(sharedApi, sharedBase);
+      return run;
+    };
     const bare = () => runBareJvm(JAVA, jarPath, MAIN_CLASS);
     const polledBare = () => whilePolling(api, `${base}/jobs`, pollMs, bare);
     const subject = async () => {
@@ -191,18 +218,21 @@ async function onStore(kind: 'pglite' | 'postgres', runs: number, pollMs: number
     await bare();
     await polledBare();
     await subject();
+    await sharedSubject();
     await floor();
 
     const baseline: BareJvmRun[] = [];
     const unpolledBaseline: BareJvmRun[] = [];
     const measured: ActivationRun[] = [];
     const floors: number[] = [];
+    const shared: ActivationRun[] = [];
     for (let i = 0; i < runs; i++) {
-      // B P F S, S F P B, …: a drift in the machine's load during a round favours no side.
+      // B P F H S, S H F P B, …: a drift in the machine's load during a round favours no side.
       const steps = [
         async () => unpolledBaseline.push(await bare()),
         async () => baseline.push(await polledBare()),
         async () => floors.push(await floor()),
+        async () => shared.push(await sharedSubject()),
         async () => measured.push(await subject()),
       ];
       for (const step of i % 2 === 0 ? steps : steps.reverse()) await step();
@@ -225,11 +255,21 @@ async function onStore(kind: 'pglite' | 'postgres', runs: number, pollMs: number
       + ` JVM main printed ${at((t) => t.mainPrinted)} ms, exit code written ${at((t) => t.exitCodeWritten)} ms;`
       + ` JVM spawn → main ${at((t) => t.mainPrinted - t.filesWritten)} ms (bare: ${median(started).toFixed(0)} ms)`);
     const seen = measured.filter((r) => r.sawRunning).length;
+    const sharedRunning = shared.map((r) => r.runningMs);
+    const sharedCompleted = shared.map((r) => r.completedMs);
+    log(`  [${kind}] shared mode: activate → running ms: ${ms(sharedRunning)} | → completed ms: ${ms(sharedCompleted)}`);
+    const variant = `${kind}, ${mode}`;
     return [
-      rowOf('activate → running (vs JVM first stdout line)', kind, running, started, unpolledStarted, { [SEEN_COLUMN]: `${seen}/${runs}` }),
-      rowOf('activate → completed (vs JVM exit)', kind, completed, exited, unpolledExited, { [FLOOR_COLUMN]: ratioTo(completed, floors) }),
+      rowOf('activate → running (vs JVM first stdout line)', variant, running, started, unpolledStarted, { [SEEN_COLUMN]: `${seen}/${runs}` }),
+      rowOf('activate → completed (vs JVM exit)', variant, completed, exited, unpolledExited, { [FLOOR_COLUMN]: ratioTo(completed, floors) }),
+      rowOf('activate → running (vs JVM first stdout line)', `${kind}, shared`, sharedRunning, started, unpolledStarted),
+      rowOf('activate → completed (vs JVM exit)', `${kind}, shared`, sharedCompleted, exited, unpolledExited),
+      isolationRow('isolation cost: activate → running', kind, mode, running, sharedRunning),
+      isolationRow('isolation cost: activate → completed', kind, mode, completed, sharedCompleted),
       rowOf('floor service → completed (vs JVM exit)', kind, floors, exited, unpolledExited),
     ];
+  }).finally(async () => {
+    for (const dispose of disposeAfter.splice(0)) await dispose();
   });
 }
 
@@ -251,6 +291,8 @@ export const activateLatency: Benchmark = {
       `activate: ${runsFromEnv()} runs of each (BENCH_ACTIVATE_RUNS) after one uncounted of each, interleaved B P F S, S F P B … (B: bare, P: bare polled, F: floor); subject and baseline are medians,`
         + ` ratio = median subject / median baseline (the range shows per-pair ratios); target <= ${TARGET}.`
         + ` "${SEEN_COLUMN}": runs in which a poll saw the job in running (else the job was first seen completed, and that time counts).`,
+      'activate: the Sluice measured runs its jobs as it does by default on this machine (isolated as root with bubblewrap, else shared; the variant column says which);'
+        + ' a second Sluice with SLUICE_JOB_ISOLATION=shared, on a store of its own, is activated in the same rounds (H), and "isolation cost" rows compare the two: target, the median grows by less than 10 ms.',
       'activate: Sluice marks a job running once its wrapper process is alive, before the JVM has run main; the "inside Sluice" line (stderr) gives,'
         + ' from the job folder\'s file times, when the files were written (just before spawn), when the JVM printed and when the exit code was written.',
     ];

@@ -33,6 +33,25 @@ export interface Config {
   localJvm: LocalJvmMachineSettings;
   observability: ObservabilityConfig;
   webhooks: WebhookConfig;
+  jobIsolation: JobIsolationConfig;
+}
+
+/** README: "Job isolation". */
+export interface JobIsolationConfig {
+  /**
+   * `job-user` (default): every local job runs sandboxed as one unprivileged user; `realm`: a
+   * user per realm; `shared`: no sandbox (a laptop), egress rules advisory. Without root or
+   * bubblewrap the first two fall back to shared, with a warning at start.
+   */
+  mode: 'job-user' | 'realm' | 'shared';
+  /** The job user's name (SLUICE_JOB_USER, default sluice-job); with `realm`, the prefix of each realm's user. */
+  user: string;
+  /**
+   * Host folders every isolated job sees read-write at the same path (SLUICE_JOB_SHARED_DIRS,
+   * `:`-separated absolute paths): local data that stands in for catalogs. The data folder stays
+   * hidden even when it lies inside one.
+   */
+  sharedDirs: string[];
 }
 
 /** README: "Metrics", "Health". */
@@ -264,5 +283,16 @@ export function loadConfig(env: Env = process.env): Config {
     localJvm: localJvmFrom(env),
     observability: observabilityFrom(env, engine),
     webhooks: webhooksFrom(env),
+    jobIsolation: jobIsolationFrom(env),
   };
+}
+
+function jobIsolationFrom(env: Env): JobIsolationConfig {
+  const user = env.SLUICE_JOB_USER || 'sluice-job';
+  // useradd's rule for names; a realm suffix (-r + 8 hex) must still fit its 32 characters.
+  if (!/^[a-z_][a-z0-9_-]{0,21}$/.test(user)) throw new Error(`SLUICE_JOB_USER must be a user name of at most 22 lower-case letters, digits, _ or -, got "${user}"`);
+  const sharedDirs = (env.SLUICE_JOB_SHARED_DIRS ?? '').split(':').filter((dir) => dir !== '');
+  const relative = sharedDirs.find((dir) => !path.isAbsolute(dir));
+  if (relative !== undefined) throw new Error(`SLUICE_JOB_SHARED_DIRS holds absolute paths separated by ":", got "${relative}"`);
+  return { mode: oneOf(env, 'SLUICE_JOB_ISOLATION', ['job-user', 'realm', 'shared'] as const, 'job-user'), user, sharedDirs: sharedDirs.map((dir) => path.resolve(dir)) };
 }

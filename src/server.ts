@@ -13,6 +13,8 @@ import { jobFilesPublisher } from './engine/job-files.js';
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { createRuntimeRegistry } from './runtimes/registry.js';
+import { JobSandbox, type IsolationReport } from './runtimes/local-jvm/sandbox/job-sandbox.js';
+import { listEgressRules } from './store/egress-rules.js';
 import { runtimeJobOf } from './engine/observer.js';
 import { ManualClock, systemClock } from './engine/clock.js';
 import { TriggerScheduler } from './engine/triggers.js';
@@ -79,11 +81,13 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
   // Early: the local JVM's launcher helper is forked while this process is still small.
+  const jobSandbox = new JobSandbox({ ...config.jobIsolation, dataDir: config.dataDir, java: config.localJvm.java });
   // The store opens after the runtimes are built; remote runtimes publish job files only later, once it is open.
   let storeForJobFiles: Db | undefined;
   const runtimes = createRuntimeRegistry(catalog, {
     dataDir: config.dataDir,
     localJvm: config.localJvm,
+    jobSandbox,
     warn: (message, error) => console.warn(message, error ?? ''),
     jobFiles: jobFilesPublisher(() => storeForJobFiles!, () => config.publicUrl, () => new Date()),
   });
@@ -131,6 +135,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   database.onFeedRecovered = () => app.log.info('change feed listening again; read cache on');
   database.onPoolError = (error) => app.log.warn({ err: error }, 'a pooled database connection broke; the next query reconnects');
   await checker.checkPending();
+  const isolation = await jobSandbox.start({
+    rulesOf: async (realm) => (await listEgressRules(database.db, realm)).map((rule) => rule.destination),
+    refused: (event) => app.log.warn(event, `egress refused for job ${event.jobId}: ${event.method} ${event.target}`),
+  });
+  sayIsolation(app, isolation, config.dataDir);
+  observability.readiness.setInfo('jobIsolation', isolation.mode);
+  observability.readiness.setInfo('jobCgroups', isolation.cgroups);
   triggers = new TriggerScheduler({
     db: database.db,
     source,
@@ -190,6 +201,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const signInLink = signInCodes && `${config.publicUrl?.replace(/\/$/, '') ?? url}${CONSOLE_PATH}/sign-in#code=${signInCodes.issue()}`;
   return { app, database, url, signInLink, close };
+}
+
+/**
+ * Once at start: isolated, which users and cgroups; shared, a warning naming what a job can
+ * reach (README: "Job isolation").
+ */
+function sayIsolation(app: App, isolation: IsolationReport, dataDir: string): void {
+  if (isolation.mode === 'isolated') {
+    const users = isolation.users === 'realm' ? 'a user per realm' : 'the job user';
+    app.log.info({ jobIsolation: isolation }, `jobs run isolated (bubblewrap, ${users}, cgroup ${isolation.cgroups}); egress only through the realm's egress rules`);
+    return;
+  }
+  app.log.warn({ jobIsolation: isolation },
+    `jobs run in SHARED mode (${isolation.note}): as the service's own user, with its view of the disk and network. ` +
+    `A job can read ${dataDir} (every realm's packages and jobs, the secret file, the PGlite database), ` +
+    'the service\'s /proc (its environment: secrets, DATABASE_URL) and any address it can connect to; egress rules are advisory.');
 }
 
 /**

@@ -146,7 +146,7 @@ export interface SluiceOptions {
   storeEnv: Record<string, string>;
   logLevel: string;
   name?: string;
-  /** More environment (a runtime catalog file, a fixed PORT and SLUICE_PUBLIC_URL). */
+  /** More environment (SLUICE_JOB_ISOLATION=shared; a runtime catalog file, a fixed PORT and SLUICE_PUBLIC_URL). */
   env?: Record<string, string>;
 }
 

@@ -10,6 +10,7 @@ export function buildJobSpec(world: VersionWorld, job: JobRow): JobSpec {
   if (!template.packagePath) throw new Error(`The package ${template.packageId} of the template no longer exists.`);
   return {
     jobId: job.id,
+    realm: version.realm,
     pipelineId: version.pipelineId,
     versionId: version.id,
     runtimeEnvironment: template.runtimeEnvironment,

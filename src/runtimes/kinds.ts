@@ -6,6 +6,7 @@ import { LocalJvmBinding } from './local-jvm/settings.js';
 import { createLocalJvmRuntime } from './local-jvm/create.js';
 import type { JobRuntime, RuntimeKindName } from './runtime.js';
 import type { LocalJvmMachineSettings } from './local-jvm/settings.js';
+import type { JobSandbox } from './local-jvm/sandbox/job-sandbox.js';
 
 /** What a runtime kind is given to build one runtime for one catalog binding. */
 export interface RuntimeContext {
@@ -16,6 +17,8 @@ export interface RuntimeContext {
   /** The service's data folder: local runtimes keep job folders and snapshots under it. */
   dataDir: string;
   localJvm: LocalJvmMachineSettings;
+  /** How local jobs are isolated (README: "Job isolation"); none: run as the service. */
+  jobSandbox?: JobSandbox;
   /** One object shared by every runtime built in this registry under `key` (a launcher helper). */
   shared<T>(key: string, make: () => T): T;
   /** Where a runtime reports trouble it recovers from by itself (a cluster not reachable yet). */

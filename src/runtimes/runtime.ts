@@ -37,6 +37,8 @@ export interface PinnedCatalogVersions {
 /** Everything a runtime needs to run one job, resolved by the engine. */
 export interface JobSpec {
   jobId: string;
+  /** The version's realm: whose egress rules (and, isolated per realm, whose user) the job gets. */
+  realm: string;
   pipelineId: string;
   versionId: string;
   /** The template's runtime environment (`stream-5.0`): the catalog binding that chose this runtime. */

@@ -185,10 +185,12 @@ describeOnStores('egress rules', (ctx) => {
     assert.deepEqual(pairs(await audit(`?ruleId=${r1.id}&action=created`)), [[r1.id, 'created']]);
     assert.deepEqual(await audit(`?ruleId=${r2.id}&principal=admin-2`), []);
 
-    for (const [query, field] of [['?action=bogus', '/action'], ['?ruleId=nope', '/ruleId']]) {
+    // Query parameters are named, not pointed at (a pointer would read as a place in a body).
+    for (const [query, field] of [['?action=bogus', 'action'], ['?ruleId=nope', 'ruleId']]) {
       const res = await ctx.api('GET', `/v2/egressRules/auditlog${query}`);
       assert.equal(res.status, 400, query);
       assert.equal(res.body.errors[0].field, field);
+      assert.match(res.body.errors[0].message, new RegExp(`^query parameter ${field} `));
     }
   });
 

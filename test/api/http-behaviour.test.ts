@@ -170,7 +170,8 @@ describeOnStores('HTTP behaviour', (ctx) => {
 
       const query = await ctx.api('GET', '/v2/templates?linkable=maybe');
       assertErrorMessage(query, 400);
-      assert.deepEqual(fieldsOf(query), ['/linkable']);
+      assert.deepEqual(fieldsOf(query), ['linkable'], 'a query parameter is named, not pointed at');
+      assert.match(query.body.errors[0].message, /^query parameter linkable /);
       // Neither document changed.
       assert.equal((await ctx.api('GET', `${versionPath}/logging-configuration`)).body.configuration.loggers.root.level, 'warn');
       assert.deepEqual((await ctx.api('GET', `${versionPath}/scheduler-configuration`)).body, {});
@@ -266,7 +267,8 @@ describeOnStores('HTTP behaviour', (ctx) => {
     it('answers an id longer than the schema allows with a 400 naming the parameter', async () => {
       const res = await ctx.api('GET', `/v2/pipelines/${'a'.repeat(300)}`);
       assertErrorMessage(res, 400);
-      assert.deepEqual(fieldsOf(res), ['/pipelineId']);
+      assert.deepEqual(fieldsOf(res), ['pipelineId'], 'a path parameter is named, not pointed at');
+      assert.match(res.body.errors[0].message, /^path parameter pipelineId /);
     });
 
     it('authenticates an absolute-form request target like any other', async () => {

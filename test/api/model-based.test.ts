@@ -10,6 +10,7 @@ import { assertErrorMessage } from '../helpers/errors.js';
 import { exampleJarPath, waitForOperation, waitForVersionState } from '../helpers/lifecycle.js';
 import { multipartWith } from '../helpers/jars.js';
 import type { Request } from '../helpers/server.js';
+import { jobDataDir } from '../helpers/server.js';
 import { countsIn } from '../helpers/stream.js';
 import { describeOnStores, GROUP } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
@@ -221,7 +222,7 @@ describeOnStores('model-based: random API sequences against the lifecycle table'
       }
       templates[realm] = created as Real['templates'][RealmKey];
     }
-    real = { as, templates, work: await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-model-')) };
+    real = { as, templates, work: await jobDataDir('sluice-model-') };
   });
 
   it(`matches the model over ${RUNS} random sequences of up to ${MAX_COMMANDS} calls`, { timeout: 30 * 60_000 }, async () => {

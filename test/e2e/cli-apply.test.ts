@@ -7,6 +7,7 @@ import { cliRunner, ok } from '../helpers/cli.js';
 import { exampleJarPath } from '../helpers/lifecycle.js';
 import { breaksIn, countPast, countsIn } from '../helpers/stream.js';
 import { describeOnStores, GROUP } from '../helpers/suite.js';
+import { jobDataDir } from '../helpers/server.js';
 
 /** `sluice apply -f pipeline.yaml` against the real service: create, no-op, upgrade keeping state. */
 describeOnStores('sluice apply', (ctx) => {
@@ -35,7 +36,7 @@ version:
   const apply = async (...extra: string[]) => JSON.parse(ok(await sluice(['apply', '-f', file(), '--json', '--timeout', '120', ...extra])));
 
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-apply-'));
+    work = await jobDataDir('sluice-apply-');
     output = path.join(work, 'counts.txt');
     const token = await ctx.tokenFor({ realm: 'realm-a', roles: ['OrgAdmin'] });
     sluice = cliRunner({ SLUICE_CONFIG_DIR: path.join(work, 'config'), SLUICE_URL: ctx.server.url, SLUICE_TOKEN: token });

@@ -6,6 +6,7 @@ import { before, it } from 'node:test';
 import { cliRunner, ok, type CliRun } from '../helpers/cli.js';
 import { exampleJarPath } from '../helpers/lifecycle.js';
 import { describeOnStores, GROUP } from '../helpers/suite.js';
+import { jobDataDir } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -20,7 +21,7 @@ describeOnStores('the sluice command', (ctx) => {
   const id = (run: CliRun) => ok(run).trim();
 
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-cli-'));
+    work = await jobDataDir('sluice-cli-');
     sluice = cliRunner({ SLUICE_CONFIG_DIR: path.join(work, 'config') });
     await fs.mkdir(path.join(work, 'in'));
     await fs.writeFile(path.join(work, 'in', 'a.txt'), 'the quick fox\nthe lazy dog\n');

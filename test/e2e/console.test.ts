@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { openBrowser, type TestBrowser } from '../helpers/browser.js';
 import { exampleJarPath } from '../helpers/lifecycle.js';
-import { createStore, startTestServer, tokenFor, type Store, type TestServer } from '../helpers/server.js';
+import { createStore, startTestServer, tokenFor, type Store, type TestServer, jobDataDir } from '../helpers/server.js';
 import { GROUP, OTHER_REALM, REALM } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -31,7 +31,7 @@ describe('console in a browser [pglite]', () => {
   let streamVersionUrl: string;
 
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-console-'));
+    work = await jobDataDir('sluice-console-');
     await fs.writeFile(path.join(work, 'in.txt'), 'the quick fox\njumps over\nthe lazy dog\nand the cat\nsleeps on\nthe mat\n');
     store = await createStore('pglite', 'console e2e');
     server = await startTestServer(store, { SLUICE_REALM: REALM, SLUICE_STOP_GRACE_MS: '2000' });

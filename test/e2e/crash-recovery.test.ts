@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { before, it } from 'node:test';
 import { deploy, waitForJob, waitForOperation, waitForVersionState } from '../helpers/lifecycle.js';
-import { killProcessesMentioning } from '../helpers/server.js';
+import { killProcessesMentioning, jobDataDir } from '../helpers/server.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -34,7 +34,7 @@ function isRunning(pid: number): boolean {
 describeOnStores('crash recovery', (ctx) => {
   let work: string;
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-crash-'));
+    work = await jobDataDir('sluice-crash-');
     await fs.writeFile(path.join(work, 'three-lines.txt'), 'one\ntwo\nthree\n');
   });
   const props = (output: string, delayMs: number) =>

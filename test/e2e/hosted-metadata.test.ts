@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HostedMetadataSource } from '../../src/catalogs/hosted-metadata.js';
 import { deploy, waitForJob, waitForOperation } from '../helpers/lifecycle.js';
-import { client, createStore, startTestServer, tokenFor, type Store, type TestServer } from '../helpers/server.js';
+import { client, createStore, startTestServer, tokenFor, type Store, type TestServer, jobDataDir } from '../helpers/server.js';
 import { REALM } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -55,7 +55,7 @@ describe('hosted metadata service as the catalog source', () => {
   });
 
   it('triggers a version_resolver version from what the service reports, by polling', async () => {
-    const work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-hosted-'));
+    const work = await jobDataDir('sluice-hosted-');
     await fs.writeFile(path.join(work, 'in.txt'), 'hosted words\n');
     store = await createStore('pglite', 'hosted-metadata');
     sluice = await startTestServer(store, {

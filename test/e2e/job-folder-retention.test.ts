@@ -7,6 +7,7 @@ import { before, it } from 'node:test';
 import { deploy, runOperation, waitForJob, waitForVersionState, type Deployed } from '../helpers/lifecycle.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
+import { jobDataDir } from '../helpers/server.js';
 
 const DAY = 24 * 3600_000;
 const exists = (file: string) => fs.stat(file).then(() => true, () => false);
@@ -22,7 +23,7 @@ describeOnStores('job folder retention', (ctx) => {
   const jobsDir = () => path.join(ctx.store.env.SLUICE_DATA_DIR, 'jobs');
   const log = (jobId: string) => ctx.api('GET', `/sluice/v1/jobs/${jobId}/log`);
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-job-retention-'));
+    work = await jobDataDir('sluice-job-retention-');
     await fs.writeFile(path.join(work, 'in.txt'), 'one two two\n');
   });
 

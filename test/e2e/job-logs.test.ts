@@ -7,10 +7,11 @@ import { deploy, runOperation, waitForJob } from '../helpers/lifecycle.js';
 import { jobLog, waitForLog } from '../helpers/stream.js';
 import { describeOnStores, REALM } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
+import { jobDataDir } from '../helpers/server.js';
 
 describeOnStores('job logs', (ctx) => {
   it('follows a running job\'s log as it is written, until the job ends; serves ranges and tails of it', async () => {
-    const output = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-log-')), 'counts.txt');
+    const output = path.join(await jobDataDir('sluice-log-'), 'counts.txt');
     const d = await deploy(ctx.api, { example: 'stream-counter', customRuntimeConfiguration: `counter.output=${output}` });
     assert.equal((await runOperation(ctx.api, d.base, 'activate')).state, 'succeeded');
     const job = await waitForJob(ctx.api, d.base, ['running']);

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/store/database.js';
 import { startScheduledRun, type ScheduledRun } from '../../src/store/triggers.js';
 import { deploy, waitForOperation, waitForVersionState, type Deployed } from '../helpers/lifecycle.js';
-import { client, createStore, startTestServer, tokenFor, type Request, type Store, type TestServer } from '../helpers/server.js';
+import { client, createStore, startTestServer, tokenFor, type Request, type Store, type TestServer, jobDataDir } from '../helpers/server.js';
 import { REALM } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -32,7 +32,7 @@ describe('scheduled batch on two replicas [postgres]', () => {
   let work: string;
 
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-replicas-'));
+    work = await jobDataDir('sluice-replicas-');
     await fs.writeFile(path.join(work, 'in.txt'), 'one two three\n');
     store = await createStore('postgres', 'replicas-scheduled');
     const token = await tokenFor({ realm: REALM, roles: ['OrgAdmin'] });

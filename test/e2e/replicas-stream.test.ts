@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/store/database.js';
 import { deploy, runOperation, waitForJob } from '../helpers/lifecycle.js';
-import { client, createStore, startTestServer, tokenFor, type Request, type Store, type TestServer } from '../helpers/server.js';
+import { client, createStore, startTestServer, tokenFor, type Request, type Store, type TestServer, jobDataDir } from '../helpers/server.js';
 import { countPast } from '../helpers/stream.js';
 import { REALM } from '../helpers/suite.js';
 
@@ -27,7 +27,7 @@ describe('operations on another replica\'s stream job [postgres]', () => {
   let work: string;
 
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-replicas-stream-'));
+    work = await jobDataDir('sluice-replicas-stream-');
     store = await createStore('postgres', 'replicas-stream');
     const token = await tokenFor({ realm: REALM, roles: ['OrgAdmin'] });
     for (const id of ['replica-a', 'replica-b']) {

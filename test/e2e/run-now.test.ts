@@ -5,11 +5,12 @@ import path from 'node:path';
 import { before, it } from 'node:test';
 import { deploy, waitForJob, waitForOperation, waitForVersionState } from '../helpers/lifecycle.js';
 import { describeOnStores } from '../helpers/suite.js';
+import { jobDataDir } from '../helpers/server.js';
 
 describeOnStores('run-now batch jobs', (ctx) => {
   let work: string;
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-e2e-'));
+    work = await jobDataDir('sluice-e2e-');
     await fs.mkdir(path.join(work, 'in'));
     await fs.writeFile(path.join(work, 'in', 'a.txt'), 'the quick fox\nthe lazy dog\n');
     await fs.mkdir(path.join(work, 'poisoned'));

@@ -7,6 +7,7 @@ import { deploy, waitForOperation, waitForVersionState } from '../helpers/lifecy
 import type { Request } from '../helpers/server.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
+import { jobDataDir } from '../helpers/server.js';
 
 const publish = (api: Request, hrn: string) => api('POST', `/sluice/v1/catalogs/${encodeURIComponent(hrn)}/versions`);
 
@@ -23,7 +24,7 @@ async function waitForJobCount(api: Request, base: string, count: number, ended 
 
 describeOnStores('scheduled batch versions', (ctx) => {
   let work: string;
-  before(async () => { work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-sched-')); });
+  before(async () => { work = await jobDataDir('sluice-sched-'); });
 
   it('runs on catalog publications through the version resolver, and keeps the baseline on failure', async () => {
     const input = path.join(work, 'resolver-in.txt');

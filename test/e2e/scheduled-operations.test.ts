@@ -7,6 +7,7 @@ import { addVersion, deploy, runOperation, waitForJob, waitForVersionState, type
 import type { Request } from '../helpers/server.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
+import { jobDataDir } from '../helpers/server.js';
 
 const publish = (api: Request, hrn: string) => api('POST', `/sluice/v1/catalogs/${encodeURIComponent(hrn)}/versions`);
 
@@ -19,7 +20,7 @@ async function operate(api: Request, base: string, type: string, body?: unknown)
 describeOnStores('operations on scheduled batch versions', (ctx) => {
   let work: string;
   before(async () => {
-    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-schedops-'));
+    work = await jobDataDir('sluice-schedops-');
     await fs.writeFile(path.join(work, 'in.txt'), 'one two\n');
   });
 

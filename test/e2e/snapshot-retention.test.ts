@@ -10,6 +10,7 @@ import { deploy, runOperation, waitForJob, type Deployed } from '../helpers/life
 import { countPast, waitForLog } from '../helpers/stream.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
+import { jobDataDir } from '../helpers/server.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -25,7 +26,7 @@ describeOnStores('snapshot listing window, cap and garbage collection', (ctx) =>
   let d: Deployed;
   let real: { id: string; created: string };
   const dataDir = () => ctx.store.env.SLUICE_DATA_DIR;
-  before(async () => { work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-retention-')); });
+  before(async () => { work = await jobDataDir('sluice-retention-'); });
 
   const operate = (type: string) => runOperation(ctx.api, d.base, type, undefined, 60_000);
   const snapshot = (id: string) => ctx.api('GET', `/v2/pipelines/${d.pipelineId}/snapshots/${id}`);

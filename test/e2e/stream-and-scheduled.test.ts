@@ -6,10 +6,11 @@ import { before, it } from 'node:test';
 import { deploy, waitForJob, waitForOperation, waitForVersionState } from '../helpers/lifecycle.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
+import { jobDataDir } from '../helpers/server.js';
 
 describeOnStores('stream and scheduled versions', (ctx) => {
   let work: string;
-  before(async () => { work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-kinds-')); });
+  before(async () => { work = await jobDataDir('sluice-kinds-'); });
 
   it('runs a stream job until it is canceled', async () => {
     const output = path.join(work, 'counter.txt');

@@ -7,13 +7,14 @@ import { addVersion, deploy, runOperation, waitForJob, waitForVersionState, type
 import { breaksIn, countPast, countsIn, jobLog, killOnly, waitForLog } from '../helpers/stream.js';
 import { describeOnStores } from '../helpers/suite.js';
 import { waitFor } from '../helpers/wait.js';
+import { jobDataDir } from '../helpers/server.js';
 
 const counterConfig = (output: string, more = '') =>
   `counter.output=${output}\ncounter.interval-ms=20\ncounter.checkpoint-interval-ms=300\n${more}`;
 
 describeOnStores('stream state: snapshots, checkpoints, restarts', (ctx) => {
   let work: string;
-  before(async () => { work = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-stream-')); });
+  before(async () => { work = await jobDataDir('sluice-stream-'); });
 
   const operate = (d: Deployed | { base: string }, type: string, body?: unknown) => runOperation(ctx.api, d.base, type, body, 60_000);
 

@@ -19,7 +19,7 @@ export interface Deployed {
 }
 
 export interface DeployOptions {
-  example: 'batch-word-count' | 'stream-counter';
+  example: 'batch-word-count' | 'stream-counter' | 'isolation-probe';
   runtimeEnvironment?: string;
   inputCatalogIds?: string[];
   inputCatalogs?: Record<string, string>;
@@ -31,6 +31,7 @@ export interface DeployOptions {
 const ENTRY_POINTS = {
   'batch-word-count': 'com.example.wordcount.WordCount',
   'stream-counter': 'com.example.counter.Counter',
+  'isolation-probe': 'com.example.probe.Probe',
 };
 
 /** Upload → template (waits for `created`) → pipeline → version, all over HTTP. */

@@ -86,6 +86,22 @@ export interface TestServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * Where tests keep the files their jobs read and write (word lists, counts…). Servers share it
+ * with every job (SLUICE_JOB_SHARED_DIRS): an isolated job sees nothing else of the host, and
+ * runs as the job user, so each folder made here is open to every user.
+ */
+export const JOB_DATA_ROOT = path.join(os.tmpdir(), 'sluice-job-data');
+
+/** A fresh folder under JOB_DATA_ROOT that a job running as the job user can read and write. */
+export async function jobDataDir(prefix: string): Promise<string> {
+  await fs.mkdir(JOB_DATA_ROOT, { recursive: true });
+  await fs.chmod(JOB_DATA_ROOT, 0o1777);
+  const dir = await fs.mkdtemp(path.join(JOB_DATA_ROOT, prefix));
+  await fs.chmod(dir, 0o777);
+  return dir;
+}
+
 /** The child's environment: the test defaults, the store's, then `extraEnv`, where `undefined` removes a variable. */
 function serverEnv(store: Store, extraEnv: Record<string, string | undefined>): Record<string, string> {
   const merged: Record<string, string | undefined> = {
@@ -95,6 +111,7 @@ function serverEnv(store: Store, extraEnv: Record<string, string | undefined>): 
     HOST: '127.0.0.1',
     SLUICE_JWT_SECRET: TEST_SECRET,
     SLUICE_LOG_LEVEL: 'info',
+    SLUICE_JOB_SHARED_DIRS: JOB_DATA_ROOT,
     ...store.env,
     ...extraEnv,
   };

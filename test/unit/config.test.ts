@@ -56,6 +56,7 @@ describe('loadConfig', () => {
         pollMs: 1_000,
         eventRetentionMs: 30 * 24 * 3600 * 1000,
       },
+      jobIsolation: { mode: 'job-user', user: 'sluice-job', sharedDirs: [] },
     } satisfies Config);
   });
 
@@ -63,7 +64,7 @@ describe('loadConfig', () => {
     const empty = Object.fromEntries([
       'PORT', 'HOST', 'SLUICE_DATA_DIR', 'DATABASE_URL', 'SLUICE_DATABASE_SCHEMA', 'SLUICE_JWT_SECRET', 'SLUICE_JWKS_URL',
       'SLUICE_REALM', 'SLUICE_MAX_PACKAGE_BYTES', 'SLUICE_MAX_PACKAGE_ENTRIES', 'SLUICE_RUNTIME_CATALOG', 'SLUICE_LOG_LEVEL', 'SLUICE_PUBLIC_URL',
-      'SLUICE_READ_CACHE', 'SLUICE_CONSOLE_LINK_TTL_MS',
+      'SLUICE_READ_CACHE', 'SLUICE_CONSOLE_LINK_TTL_MS', 'SLUICE_JOB_ISOLATION', 'SLUICE_JOB_USER', 'SLUICE_JOB_SHARED_DIRS',
     ].map((name) => [name, '']));
     assert.deepEqual(loadConfig(empty), loadConfig({}));
   });

@@ -20,6 +20,7 @@ const cluster: ClusterConfiguration = { workers: 1, workerUnits: 1, supervisorUn
 function spec(overrides: Partial<JobSpec> = {}): JobSpec {
   return {
     jobId: '7d0c5f3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+    realm: 'realm-a',
     pipelineId: 'p-1',
     versionId: 'v-1',
     runtimeEnvironment: 'batch-3.0.0',

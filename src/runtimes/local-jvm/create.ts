@@ -11,7 +11,7 @@ import type { LocalJvmBinding } from './settings.js';
  */
 export function createLocalJvmRuntime(context: RuntimeContext): LocalJvmRuntime {
   const machine = context.shared('local-jvm', () => {
-    const made = new LocalJvmMachine(path.join(context.dataDir, 'jobs'), path.join(context.dataDir, 'snapshots'));
+    const made = new LocalJvmMachine(path.join(context.dataDir, 'jobs'), path.join(context.dataDir, 'snapshots'), context.jobSandbox);
     made.launcher.warmUp();
     return made;
   });

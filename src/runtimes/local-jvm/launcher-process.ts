@@ -36,6 +36,9 @@ function prepareFolder(cwd: string, prepare: FolderPreparation): boolean {
   fs.mkdirSync(cwd, { recursive: true });
   for (const name of prepare.remove) fs.rmSync(path.join(cwd, name), { recursive: true, force: true });
   for (const name of prepare.dirs) fs.mkdirSync(path.join(cwd, name), { recursive: true });
+  if (prepare.owner) {
+    for (const dir of [cwd, ...prepare.dirs.map((name) => path.join(cwd, name))]) fs.chownSync(dir, prepare.owner.uid, prepare.owner.gid);
+  }
   for (const file of prepare.files) {
     if (file.append) fs.appendFileSync(path.join(cwd, file.name), file.text);
     else fs.writeFileSync(path.join(cwd, file.name), file.text);

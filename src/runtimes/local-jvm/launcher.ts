@@ -13,6 +13,8 @@ export interface FolderPreparation {
   files: { name: string; text: string; append?: boolean }[];
   launched: string;
   attempt: number;
+  /** The job user (isolated jobs): the folder and `dirs` become theirs, the files stay the service's (readable). */
+  owner?: { uid: number; gid: number };
 }
 
 /** One job wrapper to start: `command args…` in `cwd`, detached, stdout and stderr appended to `logFile`. */

@@ -4,7 +4,8 @@ import { isUuid } from '../../domain/hrn.js';
 import type { Checkpoint, ObservedJob } from '../../domain/reconcile-types.js';
 import { fileJobLog, type JobLog } from '../job-log.js';
 import type { JobChange, JobHandle, JobRuntime, JobSpec, RuntimeJob, SnapshotStatus, StopRequest, StoredFolder } from '../runtime.js';
-import { javaArguments, jobMarker, WRAPPER_SCRIPT } from './command.js';
+import { heapMb, javaArguments, jobMarker, WRAPPER_SCRIPT } from './command.js';
+import type { JobSandbox, SandboxedCommand } from './sandbox/job-sandbox.js';
 import type { LocalJvmMachineSettings } from './settings.js';
 import { applicationProperties, log4j2Config, pipelineConfig, pipelineJob } from './files.js';
 import { findProcessesWithArgument, isSameProcessAlive, procInfo } from './proc.js';
@@ -36,9 +37,13 @@ export interface LocalHandle {
 export class LocalJvmMachine {
   readonly state: LocalStreamState;
   private readonly listeners: ((jobId: string, change: JobChange) => void)[] = [];
-  readonly launcher = new JobLauncher((jobId) => this.tell(jobId, 'ended'));
+  readonly launcher = new JobLauncher((jobId) => {
+    void this.sandbox?.jobEnded(jobId);
+    this.tell(jobId, 'ended');
+  });
 
-  constructor(readonly jobsDir: string, readonly snapshotsDir: string) {
+  /** `sandbox`: how each job's command is wrapped (isolated or shared, README: "Job isolation"); none: run as is. */
+  constructor(readonly jobsDir: string, readonly snapshotsDir: string, readonly sandbox?: JobSandbox) {
     this.state = new LocalStreamState(snapshotsDir);
   }
 
@@ -115,15 +120,20 @@ export class LocalJvmRuntime implements JobRuntime {
       PIPELINE_ID: spec.pipelineId,
     };
     for (const name of PASSED_ENV) if (process.env[name]) env[name] = process.env[name]!;
+    const logFile = path.join(workDir, LOG_FILE);
+    const local = localSpec(spec);
+    const plain = { command: this.settings.java, args: javaArguments(local, workDir, this.settings), env };
+    const sandbox = this.machine.sandbox;
+    const job: SandboxedCommand = sandbox ? await sandbox.wrap(local, workDir, heapMb(spec.cluster, this.settings), { ...plain, logFile }) : plain;
     try {
       const spawned = await this.launcher.spawn({
         jobId: spec.jobId,
         command: 'sh',
-        args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, this.settings.java, ...javaArguments(localSpec(spec), workDir, this.settings)],
+        args: ['-c', WRAPPER_SCRIPT, WRAPPER_NAME, job.command, ...job.args],
         cwd: workDir,
-        env,
-        logFile: path.join(workDir, LOG_FILE),
-        prepare: this.folderFor(spec),
+        env: job.env,
+        logFile,
+        prepare: { ...this.folderFor(spec), owner: job.owner },
       });
       // The launched file says this attempt was started before (by an earlier run of the service):
       // never start it twice. The process is found by its marker, or its exit-code file tells how it
@@ -167,11 +177,13 @@ export class LocalJvmRuntime implements JobRuntime {
   /** Ends the launcher helper (jobs keep running). */
   async close(): Promise<void> {
     this.launcher.close();
+    this.machine.sandbox?.close();
   }
 
   async observe(job: RuntimeJob): Promise<ObservedJob> {
     const { pid, processStart } = processOf(job);
     if (pid > 0 && await isSameProcessAlive(pid, processStart)) return { state: 'running' };
+    await this.machine.sandbox?.jobEnded(job.jobId);
     const code = await this.exitCode(this.folderOf(job));
     return code === null ? { state: 'lost' } : { state: 'finished', exitCode: code };
   }
