@@ -11,9 +11,11 @@
  * idle window, default 60), BENCH_SWEEP_TIMEOUT_S (default 600), BENCH_STREAM_RUNS (default 5), BENCH_STREAM_STATE_MB (default 100),
  * BENCH_METRICS_VERSIONS (default 10000), BENCH_METRICS_JOBS (default 1000), BENCH_SUPERVISION_JOBS (default 50),
  * BENCH_SUPERVISION_SECONDS (default 30), BENCH_SUPERVISION_CHECKPOINT_MS (default 10000), BENCH_MEMORY_IDLE_S (default 10),
- * BENCH_SPARK_RUNS (default 5), BENCH_SPARK_POLL_MS (default 500), BENCH_SPARK_CLIENT_POLL_MS (default 10).
+ * BENCH_SPARK_RUNS (default 5), BENCH_SPARK_POLL_MS (default 500), BENCH_SPARK_CLIENT_POLL_MS (default 10),
+ * BENCH_FLINK_RUNS (default 10), BENCH_FLINK_LIVE (default 20), BENCH_FLINK_POLL_MS (default 1000), BENCH_FLINK_WINDOW_S (default 30).
  */
 import { activateLatency } from './activate-latency.js';
+import { flinkRuntime } from './flink-runtime.js';
 import { apiCost } from './api-cost.js';
 import { apiThroughput } from './api-throughput.js';
 import { memory } from './memory.js';
@@ -26,7 +28,7 @@ import { triggerLatency } from './trigger-latency.js';
 import { printPreamble, printTable, type ResultRow } from './lib/report.js';
 import type { Benchmark, BenchSettings } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState, metricsCost, supervision, memory, sparkLatency];
+const BENCHMARKS: Benchmark[] = [apiThroughput, apiCost, activateLatency, triggerLatency, schedulerIdle, streamState, metricsCost, supervision, memory, sparkLatency, flinkRuntime];
 
 function numberFrom(name: string, fallback: number, integer: boolean): number {
   const raw = process.env[name];

@@ -8,7 +8,8 @@ import { CONSOLE_PATH } from './http/console/paths.js';
 import { buildApp, type App } from './http/app.js';
 import { loadRuntimeCatalog } from './runtime-catalog-file.js';
 import type { Services } from './services.js';
-import { migrate, openDatabase, pendingMigrations, type Database } from './store/database.js';
+import { migrate, openDatabase, pendingMigrations, type Database, type Db } from './store/database.js';
+import { jobFilesPublisher } from './engine/job-files.js';
 import { TemplateChecker } from './engine/template-checker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { createRuntimeRegistry } from './runtimes/registry.js';
@@ -81,16 +82,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const catalog = await loadRuntimeCatalog(config.runtimeCatalogFile);
   // Early: the local JVM's launcher helper is forked while this process is still small.
   const jobSandbox = new JobSandbox({ ...config.jobIsolation, dataDir: config.dataDir, java: config.localJvm.java });
+  // The store opens after the runtimes are built; remote runtimes publish job files only later, once it is open.
+  let storeForJobFiles: Db | undefined;
   const runtimes = createRuntimeRegistry(catalog, {
     dataDir: config.dataDir,
     localJvm: config.localJvm,
     jobSandbox,
     warn: (message, error) => console.warn(message, error ?? ''),
+    jobFiles: jobFilesPublisher(() => storeForJobFiles!, () => config.publicUrl, () => new Date()),
   });
   const verifier = await createVerifier(config);
   const tokenIssuer = await createTokenIssuer(config);
   const database = await openDatabase(config);
   await migrate(database);
+  storeForJobFiles = database.db;
   const packagesDir = path.join(config.dataDir, 'packages');
   await fs.mkdir(packagesDir, { recursive: true });
 
@@ -118,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     operationAccepted: () => reconciler?.wake({ claim: true }),
     versionChanged: (versionId) => reconciler?.wake({ versionId }),
     jobLog: (job) => runtimes.forJob(job)?.log(runtimeJobOf(job)) ?? null,
+    jobPage: (job) => runtimes.forJob(job)?.jobPageUrl?.(runtimeJobOf(job)) ?? null,
     triggerStatus: () => triggers?.sweeps.status() ?? { poll: { count: 0 }, cron: { count: 0 } },
     tokenIssuer,
   };

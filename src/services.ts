@@ -28,6 +28,8 @@ export interface Services {
   /** A job's output (served at its loggingUrl), wherever its runtime keeps it. */
   /** The job's log through its runtime; null when that runtime keeps none Sluice can read (or is gone from the catalog). */
   jobLog(job: JobRow): JobLog | null;
+  /** For a job whose log Sluice cannot read: the page where its runtime shows it (null: none). */
+  jobPage?(job: JobRow): string | null;
   /** The local catalog registry, when it is the catalog source. */
   catalogRegistry?: LocalCatalogRegistry;
   /** The manual clock, when SLUICE_CLOCK=manual. */

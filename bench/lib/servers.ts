@@ -84,7 +84,8 @@ export async function startProcess(spec: ProcessSpec): Promise<BenchServer> {
   let child: ChildProcess;
   try {
     child = spawn(process.execPath, ['--import', pathToFileURL(ANNOUNCE_PORT).href, spec.script, ...spec.args], {
-      env: { ...spec.env, PORT: '0', HOST: '127.0.0.1' },
+      // PORT: 0 unless the spec fixes one (a server that must know its address before it starts).
+      env: { PORT: '0', HOST: '127.0.0.1', ...spec.env },
       stdio: ['ignore', fd, fd],
     });
   } finally {
@@ -147,7 +148,7 @@ export interface SluiceOptions {
   name?: string;
   /** How long the server may take to answer (default 60 s; a machine loaded by many JVMs starts it slower). */
   startTimeoutMs?: number;
-  /** More environment (SLUICE_JOB_ISOLATION=shared, say). */
+  /** More environment (SLUICE_JOB_ISOLATION=shared; a runtime catalog file, a fixed PORT and SLUICE_PUBLIC_URL). */
   env?: Record<string, string>;
 }
 

@@ -1,5 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ResourceProfile, RuntimeBinding } from '../domain/runtime-catalog.js';
+import { createFlinkRuntime, FlinkBinding } from './flink/create.js';
+import type { JobFilesPublisher } from './flink/job-files.js';
 import { LocalJvmBinding } from './local-jvm/settings.js';
 import { createLocalJvmRuntime } from './local-jvm/create.js';
 import { createSparkRuntime } from './spark/create.js';
@@ -25,6 +27,8 @@ export interface RuntimeContext {
   shared<T>(key: string, make: () => T): T;
   /** Where a runtime reports trouble it recovers from by itself (a cluster not reachable yet). */
   warn(message: string, error?: unknown): void;
+  /** Serves a remote job's files to it while it starts (absent: no remote runtime can be built). */
+  jobFiles?: JobFilesPublisher;
 }
 
 /** A runtime kind: the settings a catalog binding of it takes, and how to build one. */
@@ -39,4 +43,5 @@ export interface RuntimeKindDefinition {
 export const RUNTIME_KINDS: RuntimeKindDefinition[] = [
   { kind: 'local-jvm', settings: LocalJvmBinding, create: createLocalJvmRuntime },
   { kind: 'spark', settings: SparkBinding, create: createSparkRuntime },
+  { kind: 'flink', settings: FlinkBinding, create: createFlinkRuntime },
 ];

@@ -126,6 +126,8 @@ export interface JobRuntime {
   /** The engine no longer needs reports about this job (it ended). */
   unwatch(jobId: string): void;
 
+  /** Where a person sees a job whose log Sluice cannot read (the Flink web UI's job page); the log route redirects there. */
+  jobPageUrl?(job: RuntimeJob): string | null;
   /** The job's log as the log route reads it, or null when this runtime keeps none Sluice can read. */
   log(job: RuntimeJob): JobLog | null;
   /** The last lines of the job's log, for failure messages ('' when there is none). */

@@ -26,6 +26,7 @@ import * as m0011 from './migrations/0011_apps.js';
 import * as m0013 from './migrations/0013_console.js';
 import * as m0012 from './migrations/0012_events_webhooks.js';
 import * as m0016 from './migrations/0016_operating.js';
+import * as m0017 from './migrations/0017_job_files.js';
 
 export type Db = Kysely<Tables>;
 
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   '0013_console': m0013,
   '0012_events_webhooks': m0012,
   '0016_operating': m0016,
+  '0017_job_files': m0017,
 };
 
 // int8 columns (sizes, sequence numbers) fit in a double for every value Sluice stores.

@@ -3,6 +3,7 @@ import type { ClusterConfiguration } from '../domain/cluster-configuration.js';
 import type { LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { SchedulerConfiguration } from '../domain/scheduler-configuration.js';
 import type { AppTables } from './schema-apps.js';
+import type { JobFileTables } from './schema-job-files.js';
 
 /**
  * Table shapes as Kysely sees them (camelCase here, snake_case in SQL via CamelCasePlugin).
@@ -286,7 +287,7 @@ export interface FreshnessWatchesTable {
   missedAt: Timestamp | null;
 }
 
-export interface Tables extends AppTables {
+export interface Tables extends AppTables, JobFileTables {
   packages: PackagesTable;
   pipelineTemplates: TemplatesTable;
   pipelines: PipelinesTable;

@@ -21,6 +21,7 @@ import { Webhook, WebhookDelivery } from '../schemas/webhook.js';
 import { CloudEvent, EventPage } from '../schemas/event.js';
 import { jobRoutes } from './jobs.js';
 import { jobLogRoutes } from './job-logs.js';
+import { jobFileRoutes } from './job-files.js';
 import { snapshotRoutes } from './snapshots.js';
 import { Snapshot } from '../schemas/snapshot.js';
 import { operationRoutes } from './operations.js';
@@ -49,6 +50,7 @@ export async function registerRoutes(app: TypedApp, services: Services): Promise
   operationRoutes(app, services);
   jobRoutes(app, services);
   jobLogRoutes(app, services);
+  jobFileRoutes(app, services);
   snapshotRoutes(app, services);
   runtimeCatalogRoutes(app, services);
   egressRuleRoutes(app, services);

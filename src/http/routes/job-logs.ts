@@ -43,6 +43,9 @@ async function sendLog(services: Services, request: FastifyRequest, reply: Fasti
   const tail = query.tail === undefined ? undefined : Number(query.tail);
   if (tail !== undefined && (tail < 1 || tail > MAX_TAIL)) throw parameterError('query', 'tail', `must be from 1 to ${MAX_TAIL}`, query.tail);
   const log = services.jobLog(job);
+  // A Flink job's output is on the cluster: its page in the Flink web UI (README, "Flink runtime").
+  const page = log ? null : services.jobPage?.(job);
+  if (page) return reply.redirect(page, 302);
   if (!log) throw new ApiError(404, ErrorCodes.notFound, `Job ${job.id} runs on runtime ${job.runtime}, whose log Sluice cannot read; see the job's loggingUrl.`);
   const size = await log.size();
   reply.type('text/plain; charset=utf-8').header('accept-ranges', 'bytes');
