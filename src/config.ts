@@ -16,6 +16,8 @@ export interface Config {
   jwksUrl?: string;
   realm: string;
   maxPackageBytes: number;
+  /** Most entries a package's zip may have (its central directory is read entry by entry). */
+  maxPackageEntries: number;
   runtimeCatalogFile?: string;
   logLevel: string;
   /** The one region this installation is (targetRegionId / actualRegionId). */
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwksUrl: urlFrom(env, 'SLUICE_JWKS_URL'),
     realm: env.SLUICE_REALM || 'local',
     maxPackageBytes: intFrom(env, 'SLUICE_MAX_PACKAGE_BYTES', 500 * 1024 * 1024, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+    maxPackageEntries: intFrom(env, 'SLUICE_MAX_PACKAGE_ENTRIES', 65_535, { min: 1, max: 10_000_000 }),
     runtimeCatalogFile: env.SLUICE_RUNTIME_CATALOG || undefined,
     logLevel,
     region: env.SLUICE_REGION || 'local',

@@ -53,7 +53,7 @@ export const LIFECYCLE: Table = {
   },
   deactivate: {
     stream: { from: ['paused'], to: 'ready', effect: 'snapshots are kept' },
-    scheduled: { from: ['scheduled', 'paused'], to: 'ready', effect: 'a running job finishes first' },
+    scheduled: { from: ['scheduled', 'running', 'paused'], to: 'ready', effect: 'no new runs; a running job finishes first' },
   },
   upgrade: {
     stream: { from: ['running', 'paused'], to: 'ready', effect: 'snapshot and stop the source; the target runs from the snapshot' },

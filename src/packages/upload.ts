@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
 import { badRequest, fieldError, payloadTooLarge, unsupportedMediaType } from '../domain/errors.js';
 import { fileNameProblem } from '../domain/manifest.js';
-import { inspectJar, type JarFacts } from './jar-inspector.js';
+import { inspectJar, type JarFacts, type JarLimits } from './jar-inspector.js';
 
 export interface StoredJar {
   id: string;
@@ -23,7 +23,8 @@ export interface StoredJar {
  * Streams the upload to a temporary file in the packages folder (never whole in memory),
  * checks it is a Java archive, then renames it to its final name. Any failure removes the file.
  */
-export async function storeUploadedJar(file: MultipartFile, packagesDir: string, maxBytes: number): Promise<StoredJar> {
+export async function storeUploadedJar(file: MultipartFile, packagesDir: string, limits: { maxBytes: number; jar: JarLimits }): Promise<StoredJar> {
+  const { maxBytes } = limits;
   const fileName = file.filename ?? '';
   const problem = fileNameProblem(fileName);
   if (problem) {
@@ -43,8 +44,8 @@ export async function storeUploadedJar(file: MultipartFile, packagesDir: string,
     }
     const { size } = await fs.stat(partial);
     if (size === 0) throw badRequest('The uploaded file is empty.');
-    const inspection = await inspectJar(partial);
-    if (!inspection.ok) throw unsupportedMediaType(inspection.reason);
+    const inspection = await inspectJar(partial, limits.jar);
+    if (!inspection.ok) throw inspection.tooLarge ? payloadTooLarge(inspection.reason) : unsupportedMediaType(inspection.reason);
     await fs.rename(partial, storagePath);
     return { id, fileName, storagePath, sizeBytes: size, sha256: hash.digest('hex'), facts: inspection.facts };
   } finally {

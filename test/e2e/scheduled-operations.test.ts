@@ -63,6 +63,31 @@ describeOnStores('operations on scheduled batch versions', (ctx) => {
     await waitForVersionState(ctx.api, d.base, 'ready');
   });
 
+  it('deactivate while a job runs is accepted (202): the job completes, the version ends ready, no new run', async () => {
+    const d = await resolverVersion('deactivate-during-run', 1500);
+    await publish(ctx.api, d.hrn);
+    await waitForJob(ctx.api, d.base, ['running']);
+    assert.equal((await ctx.api('GET', d.base)).body.state, 'running');
+    const accepted = await ctx.api('POST', `${d.base}/operations/deactivate`);
+    assert.equal(accepted.status, 202, accepted.text);
+    // A catalog change while the job still runs would schedule the next run; after a deactivate it must not.
+    await publish(ctx.api, d.hrn);
+    const op = await waitFor(async () => {
+      const current = (await ctx.api('GET', `${d.base}/operations/${accepted.body.id}`)).body;
+      return ['succeeded', 'failed'].includes(current.state) ? current : undefined;
+    }, { what: 'the deactivate operation' });
+    assert.equal(op.state, 'succeeded', op.message);
+    assert.match(op.message, /running job ends/);
+    const job = await waitForJob(ctx.api, d.base, ['completed', 'failed', 'canceled']);
+    assert.equal(job.state, 'completed', 'the job was not stopped');
+    await waitForVersionState(ctx.api, d.base, 'ready');
+    const jobs = (await ctx.api('GET', `${d.base}/jobs`)).body;
+    assert.equal(jobs.length, 1, JSON.stringify(jobs));
+    // Ready is not scheduled: the catalog change published during the run is never acted on.
+    const decisions = (await ctx.api('GET', `/sluice/v1/pipelines/${d.pipelineId}/versions/${d.versionId}/trigger-decisions`)).body;
+    assert.equal(decisions.filter((x: { decision: string }) => x.decision === 'started').length, 1, JSON.stringify(decisions));
+  });
+
   it('cancel stops a running scheduled job', async () => {
     const d = await resolverVersion('cancel-running', 60_000);
     await publish(ctx.api, d.hrn);

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       jwksUrl: undefined,
       realm: 'local',
       maxPackageBytes: 500 * 1024 * 1024,
+      maxPackageEntries: 65_535,
       runtimeCatalogFile: undefined,
       logLevel: 'info',
       region: 'local',
@@ -61,7 +62,7 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     const empty = Object.fromEntries([
       'PORT', 'HOST', 'SLUICE_DATA_DIR', 'DATABASE_URL', 'SLUICE_DATABASE_SCHEMA', 'SLUICE_JWT_SECRET', 'SLUICE_JWKS_URL',
-      'SLUICE_REALM', 'SLUICE_MAX_PACKAGE_BYTES', 'SLUICE_RUNTIME_CATALOG', 'SLUICE_LOG_LEVEL', 'SLUICE_PUBLIC_URL',
+      'SLUICE_REALM', 'SLUICE_MAX_PACKAGE_BYTES', 'SLUICE_MAX_PACKAGE_ENTRIES', 'SLUICE_RUNTIME_CATALOG', 'SLUICE_LOG_LEVEL', 'SLUICE_PUBLIC_URL',
       'SLUICE_READ_CACHE', 'SLUICE_CONSOLE_LINK_TTL_MS',
     ].map((name) => [name, '']));
     assert.deepEqual(loadConfig(empty), loadConfig({}));
@@ -84,6 +85,7 @@ describe('loadConfig', () => {
     [{ SLUICE_JWKS_URL: 'https://id.example.com/.well-known/jwks.json' }, { jwksUrl: 'https://id.example.com/.well-known/jwks.json' }],
     [{ SLUICE_REALM: 'olp-1234' }, { realm: 'olp-1234' }],
     [{ SLUICE_MAX_PACKAGE_BYTES: '1048576' }, { maxPackageBytes: 1048576 }],
+    [{ SLUICE_MAX_PACKAGE_ENTRIES: '200000' }, { maxPackageEntries: 200_000 }],
     [{ SLUICE_RUNTIME_CATALOG: '/etc/sluice/catalog.json' }, { runtimeCatalogFile: '/etc/sluice/catalog.json' }],
     [{ SLUICE_LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
     [{ SLUICE_LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],

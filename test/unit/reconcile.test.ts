@@ -87,6 +87,20 @@ const cases: DecideCase[] = [
     plan: { version: { state: 'paused', runMode: 'scheduled', afterJob: { then: 'ready' } }, operation: { state: 'succeeded', message: /when its running job ends/ } },
   },
   {
+    name: 'deactivate a scheduled version while its job runs: still running, ready once the job ends',
+    observation: running('scheduled', { observed: { state: 'running' }, operation: { type: 'deactivate' } }),
+    plan: { version: { state: 'running', runMode: 'scheduled', afterJob: { then: 'ready' } }, operation: { state: 'succeeded', message: /when its running job ends/ } },
+  },
+  {
+    name: 'a running scheduled job ends after a deactivate: version ready, not scheduled again',
+    observation: running('scheduled', { version: { afterJob: 'ready' }, observed: { state: 'finished', exitCode: 0 } }),
+    plan: {
+      job: { state: 'completed', exitCode: 0, message: /completed/ },
+      version: { state: 'ready', runMode: null, afterJob: null },
+      serviceOperation: { type: 'job_terminate', message: /completed/ },
+    },
+  },
+  {
     name: 'a scheduled job ends after a deactivate: version ready',
     observation: running('scheduled', { version: { state: 'paused', afterJob: 'ready' }, observed: { state: 'finished', exitCode: 0 } }),
     plan: {

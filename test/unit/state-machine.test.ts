@@ -22,7 +22,7 @@ const DOC_TABLE: Record<OperationType, Row> = {
   pause: { from: { stream: ['running'], scheduled: ['scheduled', 'running'] }, to: { stream: 'paused', scheduled: 'paused' } },
   resume: { from: ['paused'], to: { stream: 'running', scheduled: 'scheduled' } },
   cancel: { from: ['running', 'paused', 'scheduled'], to: { stream: 'ready', scheduled: 'ready', 'run-now': 'ready' } },
-  deactivate: { from: { stream: ['paused'], scheduled: ['scheduled', 'paused'] }, to: { stream: 'ready', scheduled: 'ready' } },
+  deactivate: { from: { stream: ['paused'], scheduled: ['scheduled', 'running', 'paused'] }, to: { stream: 'ready', scheduled: 'ready' } },
   // "source active"; the state given is the source's (the target goes from ready to running/scheduled).
   upgrade: { from: ACTIVE, to: { stream: 'ready', scheduled: 'ready' } },
   restart: { from: ['running'], to: { stream: 'running' } },

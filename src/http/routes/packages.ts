@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../domain/errors.js';
+import { jarLimitsFor } from '../../packages/jar-inspector.js';
 import { storeUploadedJar } from '../../packages/upload.js';
 import type { Services } from '../../services.js';
 import { insertPackage } from '../../store/packages.js';
@@ -16,6 +17,7 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 
 export function packageRoutes(app: TypedApp, services: Services): void {
   const maxBytes = services.config.maxPackageBytes;
+  const jarLimits = jarLimitsFor(services.config.maxPackageEntries);
   app.post('/v2/packages', {
     schema: {
       operationId: 'createPackage',
@@ -42,7 +44,7 @@ export function packageRoutes(app: TypedApp, services: Services): void {
         if (part.type === 'file') part.file.resume();
         continue;
       }
-      const jar = await storeUploadedJar(part, services.packagesDir, maxBytes);
+      const jar = await storeUploadedJar(part, services.packagesDir, { maxBytes, jar: jarLimits });
       const row = await insertPackage(services.db, {
         id: jar.id,
         realm: caller.realm,
