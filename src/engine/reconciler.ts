@@ -21,6 +21,7 @@ import { snapshotIdOf } from './snapshot-id.js';
 import { withKeptSnapshot } from './stream-state.js';
 import { recordLoggingApplied } from '../store/stream-world.js';
 import { signals } from '../telemetry/signals.js';
+import { signalStep, withEvents } from './step-telemetry.js';
 
 export interface EngineSettings extends ReconcileSettings {
   /** Names this replica: it owns the jobs it launched and the operations it claimed. */
@@ -206,7 +207,7 @@ export class Reconciler {
       const observation = toObservation(world, this.deps.now(), seen);
       const decided = decide(observation, settings);
       if (!decided) return;
-      const plan = completePlan(observation, decided);
+      const plan = withEvents(world, observation, completePlan(observation, decided));
       this.deps.log.info({ versionId, jobId: world.job?.id, operationId: world.operation?.id, step: plan.reason }, 'engine step');
       const acted = await this.act(world, plan);
       if (acted === WAIT) return;
@@ -278,9 +279,12 @@ export class Reconciler {
     }
     let plan = planned;
     let kept: KeptSnapshotRecord | undefined;
+    let snapshotMs: number | undefined;
     if (plan.snapshot && runtime && target) {
       // Kept first: a crash before the record below finds it kept under the same id.
+      const keeping = performance.now();
       kept = { ...plan.snapshot, location: await runtime.keepSnapshot(target, plan.snapshot.id) };
+      snapshotMs = performance.now() - keeping;
       plan = withKeptSnapshot(plan, kept);
     }
     let newJob;
@@ -302,6 +306,7 @@ export class Reconciler {
       };
     }
     const applied = await applyPlan(db, world, plan, now(), newJob, kept);
+    signalStep(world, plan, now(), snapshotMs);
     await this.tellScheduler(world, plan);
     if (!job || !runtime || !target) return activatedWorld(world, plan, applied);
     switch (plan.action) {
@@ -323,7 +328,9 @@ export class Reconciler {
           }
           const message = `The job could not be started: ${asError(error).message}`;
           const observation = toObservation(world, now());
-          await applyPlan(db, world, completePlan(observation, launchFailure(observation, message)), now());
+          const failure = withEvents(world, observation, completePlan(observation, launchFailure(observation, message)));
+          await applyPlan(db, world, failure, now());
+          signalStep(world, failure, now());
         }
         break;
       case 'stop':

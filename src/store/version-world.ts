@@ -12,6 +12,8 @@ export interface VersionWorld extends StreamWorld {
     packagePath: string | null;
   };
   otherVersionActive: boolean;
+  /** The pipeline's project (null outside projects): who may read the version's events. */
+  pipelineHome: string | null;
   /** The oldest user operation in flight on the version that `replica` has claimed. */
   operation?: OperationRow;
   /** The version's job in `starting` or `running`, if any. */
@@ -27,6 +29,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
   const row = await db
     .selectFrom('pipelineVersions as v')
     .innerJoin('pipelineTemplates as t', 't.id', 'v.pipelineTemplateId')
+    .innerJoin('pipelines as pl', 'pl.id', 'v.pipelineId')
     .leftJoin('packages as p', (join) => join.onRef('p.id', '=', 't.packageId').onRef('p.realm', '=', 'v.realm'))
     .selectAll('v')
     .select((eb) => [
@@ -36,6 +39,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
       't.packageId as templatePackageId',
       't.defaultRuntimeConfiguration as templateDefaultRuntimeConfiguration',
       'p.storagePath as packagePath',
+      'pl.home as pipelineHome',
       eb.exists(eb
         .selectFrom('pipelineVersions as other')
         .select('other.id')
@@ -64,7 +68,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
   if (!row) return undefined;
   const {
     templateState, templateRuntimeEnvironment, templateEntryPointClassName, templatePackageId, templateDefaultRuntimeConfiguration, packagePath,
-    otherVersionActive, operation: operationJson, job: jobJson, ...version
+    otherVersionActive, pipelineHome, operation: operationJson, job: jobJson, ...version
   } = row;
   const template = {
     state: templateState,
@@ -77,7 +81,7 @@ export async function loadVersionWorld(db: Db, versionId: string, replica: strin
   const operation = operationJson ? rowFromJson<OperationRow>(operationJson, OPERATION_TIMES) : undefined;
   const job = jobJson ? rowFromJson<JobRow>(jobJson, JOB_TIMES) : undefined;
   const stream = await loadStreamWorld(db, version, operation);
-  return { version, template, otherVersionActive: Boolean(otherVersionActive), operation, job, ...stream };
+  return { version, template, otherVersionActive: Boolean(otherVersionActive), pipelineHome, operation, job, ...stream };
 }
 
 const OPERATION_TIMES = new Set(['leaseUntil', 'deadline', 'created', 'updated']);

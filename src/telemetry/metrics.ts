@@ -114,6 +114,45 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly operations = new Histogram({
+    name: 'sluice_operation_duration_seconds',
+    help: 'Operations the engine ended, by request type and outcome, with their duration from accepted to ended',
+    labelNames: ['request_type', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+    registers: [this.registry],
+  });
+
+  readonly jobs = new Histogram({
+    name: 'sluice_job_duration_seconds',
+    help: 'Jobs that ended, by end state (completed, failed, canceled) and runtime, with their duration from creation',
+    labelNames: ['state', 'runtime'] as const,
+    buckets: [0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600],
+    registers: [this.registry],
+  });
+
+  readonly launchLatency = new Histogram({
+    name: 'sluice_job_launch_latency_seconds',
+    help: 'From the engine creating a job (deciding to run it) to its runtime showing it running, by runtime',
+    labelNames: ['runtime'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  readonly restarts = new Counter({
+    name: 'sluice_job_restarts_total',
+    help: 'Stream jobs started again after a failure, by runtime',
+    labelNames: ['runtime'] as const,
+    registers: [this.registry],
+  });
+
+  readonly snapshots = new Histogram({
+    name: 'sluice_snapshot_duration_seconds',
+    help: 'Snapshots kept from stopped stream jobs, by reason (pause, upgrade), with how long keeping each took',
+    labelNames: ['reason'] as const,
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+
   constructor(options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry });
     const signals = options.signals ?? processSignals;
@@ -130,6 +169,11 @@ export class Metrics {
     });
     signals.on('freshness.check', ({ durationMs }) => this.freshnessChecks.observe(seconds(durationMs)));
     signals.on('runtime.reachability', ({ runtime, reachable }) => this.runtimeReachable.set({ runtime }, reachable ? 1 : 0));
+    signals.on('operation.ended', ({ requestType, outcome, durationMs }) => this.operations.observe({ request_type: requestType, outcome }, seconds(durationMs)));
+    signals.on('job.running', ({ runtime, launchLatencyMs }) => this.launchLatency.observe({ runtime }, seconds(launchLatencyMs)));
+    signals.on('job.ended', ({ state, runtime, durationMs }) => this.jobs.observe({ state, runtime }, seconds(durationMs)));
+    signals.on('job.restarted', ({ runtime }) => this.restarts.inc({ runtime }));
+    signals.on('snapshot.taken', ({ reason, durationMs }) => this.snapshots.observe({ reason }, seconds(durationMs)));
     signals.on('cache.read', ({ kind, result }) => this.cacheReads.inc({ kind, result }));
     signals.on('events.appended', ({ types }) => {
       for (const type of types) this.eventsAppended.inc({ type });

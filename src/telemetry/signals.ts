@@ -18,6 +18,16 @@ export interface SignalPayloads {
   'freshness.check': { durationMs: number; watched: number; missed: number };
   /** A runtime's reachability check answered (readiness probes run them); `runtime` is a catalog binding's name, bounded by the catalog. */
   'runtime.reachability': { runtime: string; reachable: boolean; durationMs: number };
+  /** An operation ended (the engine settled it): its request type, how, and how long since it was accepted. */
+  'operation.ended': { requestType: string; outcome: 'succeeded' | 'failed'; durationMs: number };
+  /** A job's runtime shows it running: how long since the engine created it (decided to run it). `runtime`: a catalog binding's name. */
+  'job.running': { runtime: string; launchLatencyMs: number };
+  /** A job ended, and how long it lived. */
+  'job.ended': { state: 'completed' | 'failed' | 'canceled'; runtime: string; durationMs: number };
+  /** A stream job was started again after a failure. */
+  'job.restarted': { runtime: string };
+  /** A stopped job's snapshot was kept: why, and how long keeping it took. */
+  'snapshot.taken': { reason: 'pause' | 'upgrade'; durationMs: number };
   /** A statement ran (Kysely's log hook): its kind, its main table, how long, whether it failed. */
   'store.query': { statement: string; table: string; durationMs: number; failed: boolean };
   /** A read through the read cache: served from memory, read from the database, or the cache was off. */
