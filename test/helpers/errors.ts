@@ -5,6 +5,8 @@ export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 
 /** An RFC 6901 pointer: empty (the whole document) or `/`-separated tokens with `~` only as ~0 / ~1. */
 export const JSON_POINTER = /^(\/([^~/]|~[01])*)*$/;
+/** A path or query parameter is named, not pointed at, and its message says which it is. */
+const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /**
  * Asserts `res` is an error of `status` whose body is the contract's ErrorMessage:
@@ -21,7 +23,8 @@ export function assertErrorMessage(res: ApiResponse, status: number): void {
   if (body.errors !== undefined) {
     assert.ok(Array.isArray(body.errors), res.text);
     for (const error of body.errors as Array<Record<string, unknown>>) {
-      assert.match(String(error.field), JSON_POINTER, res.text);
+      if (PARAMETER_NAME.test(String(error.field))) assert.match(String(error.message), /^(path|query) parameter /, res.text);
+      else assert.match(String(error.field), JSON_POINTER, res.text);
       assert.equal(typeof error.message, 'string', res.text);
     }
   }

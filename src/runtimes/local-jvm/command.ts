@@ -63,7 +63,11 @@ export function javaArguments(spec: JobSpec, workDir: string, settings: LocalJvm
  * written in place, not renamed into place: the service reads it only once the wrapper is gone,
  * and a `mv` (a fork and exec) added ~3 ms to every job's end.
  */
-export const WRAPPER_SCRIPT = [
+/**
+ * Runs "$@" in the background and waits for it through signals: a TERM to the wrapper interrupts
+ * `wait`, so it waits again until the child has really ended; `$code` is then its exit code.
+ */
+export const RUN_CHILD_TO_ITS_END = [
   "trap ':' TERM INT",
   '"$@" &',
   'child=$!',
@@ -71,6 +75,10 @@ export const WRAPPER_SCRIPT = [
   '  wait "$child"; code=$?',
   '  kill -0 "$child" 2>/dev/null || break',
   'done',
+];
+
+export const WRAPPER_SCRIPT = [
+  ...RUN_CHILD_TO_ITS_END,
   'printf "%s\\n" "$code" > exit-code',
   'exit "$code"',
 ].join('\n');

@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Property } from '../../domain/java-properties.js';
 import type { LoggingConfiguration } from '../../domain/logging-configuration.js';
 import { applicationProperties, log4j2Config, pipelineConfig, pipelineJob } from '../local-jvm/files.js';
-import type { PinnedCatalogVersions } from '../runtime.js';
+import type { JobSpec } from '../runtime.js';
 import type { FilesOnCluster } from './driver-request.js';
 import type { SparkSettings } from './settings.js';
 
 /** What goes into a job's folder: the same files, with the same content, as a local JVM job's. */
-export interface JobFiles {
-  jobId: string;
-  packageId: string;
-  jarPath: string;
-  inputCatalogs: Record<string, string>;
-  outputCatalogHrn: string;
-  billingTag?: string;
-  catalogVersions?: PinnedCatalogVersions;
-  applicationProperties: Property[];
-  logging: LoggingConfiguration;
-}
+export type JobFiles = Pick<JobSpec, 'jobId' | 'packageId' | 'jarPath' | 'inputCatalogs' | 'outputCatalogHrn' | 'billingTag'
+  | 'catalogVersions' | 'applicationProperties' | 'logging'>;
 
 /**
  * Artifact delivery through a folder shared by the replicas and the Spark machines

@@ -1,3 +1,4 @@
+import { RUN_CHILD_TO_ITS_END } from '../command.js';
 /**
  * The command line that runs one job inside a bubblewrap sandbox (README: "Job isolation").
  * Pure: everything it names is given, so each mount and flag is unit tested.
@@ -71,13 +72,7 @@ export const INSIDE_SCRIPT = [
   'socat -lf /dev/null "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$2" </dev/null &',
   'forwarder=$!',
   'shift 2',
-  "trap ':' TERM INT",
-  '"$@" &',
-  'child=$!',
-  'while :; do',
-  '  wait "$child"; code=$?',
-  '  kill -0 "$child" 2>/dev/null || break',
-  'done',
+  ...RUN_CHILD_TO_ITS_END,
   'kill "$forwarder" 2>/dev/null',
   'exit "$code"',
 ].join('\n');
