@@ -21,6 +21,8 @@ const run = promisify(execFile);
  * The folder is filled after the service started: the JVM reads it at each job's start.
  */
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-classpath-'));
+// Readable by the job user, as a real one (a Flink distribution's lib/) is: an isolated job sees it read-only.
+fs.chmodSync(work, 0o755);
 const libFolder = path.join(work, 'lib');
 fs.mkdirSync(libFolder);
 const catalogFile = path.join(work, 'catalog.json');

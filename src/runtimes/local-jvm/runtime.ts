@@ -186,7 +186,7 @@ export class LocalJvmRuntime implements JobRuntime {
     const local = localSpec(spec);
     const plain = { command: this.settings.java, args: javaArguments(local, workDir, this.settings), env };
     const sandbox = this.machine.sandbox;
-    const job: SandboxedCommand = sandbox ? await sandbox.wrap(local, workDir, heapMb(spec.cluster, this.settings), { ...plain, logFile }) : plain;
+    const job: SandboxedCommand = sandbox ? await sandbox.wrap(local, workDir, heapMb(spec.cluster, this.settings), { ...plain, logFile }, this.settings.classpath ? [this.settings.classpath] : []) : plain;
     try {
       const spawned = await this.launcher.spawn({
         jobId: spec.jobId,

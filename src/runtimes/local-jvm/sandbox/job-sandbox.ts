@@ -106,7 +106,8 @@ export class JobSandbox {
   }
 
   /** The job's command as it is to be spawned: sandboxed (isolated) or with an advisory proxy (shared). */
-  async wrap(spec: JobSpec, workDir: string, heapMb: number, base: JobCommand & { logFile: string }): Promise<SandboxedCommand> {
+  /** `readOnlyExtra`: folders the command reads besides the package (a binding's classpath folder). */
+  async wrap(spec: JobSpec, workDir: string, heapMb: number, base: JobCommand & { logFile: string }, readOnlyExtra: string[] = []): Promise<SandboxedCommand> {
     this.closeProxy(spec.jobId);
     const proxy = new EgressProxy({ jobId: spec.jobId, realm: spec.realm, logFile: base.logFile }, this.proxyDeps());
     this.proxies.set(spec.jobId, proxy);
@@ -127,7 +128,7 @@ export class JobSandbox {
     // Packages are stored 0640: their group becomes the job user's, so it can read this one (and,
     // with a user per realm, no other realm's user can).
     await fs.chown(spec.jarPath, 0, user.gid);
-    const readOnly = [spec.jarPath];
+    const readOnly = [spec.jarPath, ...readOnlyExtra];
     if (spec.restoreLocation && !isInside(spec.restoreLocation, workDir)) readOnly.push(spec.restoreLocation);
     const { command, args } = sandboxCommand({
       workDir,
