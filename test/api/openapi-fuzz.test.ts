@@ -87,7 +87,13 @@ describeOnStores('hostile input on every route of /openapi.json', (ctx) => {
       `/v2/pipelines/${known.pipelineId[0]}/versions/${known.versionId[0]}/logging-configuration`,
       `/v2/pipelines/${known.pipelineId[0]}/versions/${known.versionId[0]}/scheduler-configuration`];
     const parts: string[] = [];
-    for (const list of lists) parts.push(`${list} ${JSON.stringify(withoutProgress((await ctx.api('GET', list)).body))}`);
+    for (const list of lists) {
+      let body = (await ctx.api('GET', list)).body;
+      // Operations the engine files itself (job_terminate_to_ready when an earlier accepted
+      // activation's job ends) follow that request, not the refused one.
+      if (list.endsWith('/operations') && Array.isArray(body)) body = body.filter((op: { userId?: string }) => op.userId !== 'sluice-service');
+      parts.push(`${list} ${JSON.stringify(withoutProgress(body))}`);
+    }
     return parts.join('\n');
   }
 
